@@ -1,0 +1,165 @@
+package io.ferrite.server;
+
+import io.ferrite.server.admin.Monitors;
+import io.ferrite.server.admin.ServerCommands;
+import io.ferrite.server.admin.ConnectionCommands;
+import io.ferrite.server.admin.ServerStats;
+import io.ferrite.server.admin.SlowLog;
+import io.ferrite.server.command.CommandTable;
+import io.ferrite.server.command.Dispatcher;
+import io.ferrite.server.config.ConfigCommands;
+import io.ferrite.server.config.FerriteConfig;
+import io.ferrite.server.keyspace.ActiveExpiry;
+import io.ferrite.server.keyspace.KeyCommands;
+import io.ferrite.server.keyspace.Keyspace;
+import io.ferrite.server.net.Client;
+import io.ferrite.server.net.ClientRegistry;
+import io.ferrite.server.net.NetServer;
+import io.ferrite.server.string.BitmapCommands;
+import io.ferrite.server.string.StringCommands;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ferrite server: one entry point for {@code main()} and for tests that embed it.
+ *
+ * <pre>{@code
+ * try (FerriteServer server = FerriteServer.builder().port(0).start()) {
+ *     int port = server.port();   // the ephemeral port it bound
+ * }
+ * }</pre>
+ *
+ * Owns the configuration, the keyspace, the command table, the network listener and the
+ * background cycles; {@link #close()} stops them all and releases the port.
+ */
+public final class FerriteServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FerriteServer.class);
+
+    private final FerriteConfig config;
+    private final Keyspace keyspace;
+    private final CommandTable commandTable;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ServerStats stats = new ServerStats();
+    private final SlowLog slowLog;
+    private final Monitors monitors = new Monitors();
+    private final ActiveExpiry activeExpiry;
+    private final long startedAt = System.currentTimeMillis();
+    private final String runId;
+    private final Dispatcher dispatcher;
+    private final NetServer net;
+    private volatile Runnable shutdownHook = () -> {};
+    private volatile boolean closed;
+
+    private FerriteServer(FerriteConfig config) {
+        this.config = config;
+        this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue());
+        this.commandTable = buildCommandTable();
+        this.slowLog = new SlowLog(config);
+        byte[] id = new byte[20];
+        ThreadLocalRandom.current().nextBytes(id);
+        this.runId = HexFormat.of().formatHex(id);
+        this.dispatcher = new Dispatcher(this);
+        this.activeExpiry = new ActiveExpiry(keyspace, config.hz::intValue);
+        this.net = new NetServer(this, dispatcher);
+    }
+
+    static CommandTable buildCommandTable() {
+        CommandTable.Builder t = new CommandTable.Builder();
+        StringCommands.register(t.group("string"));
+        BitmapCommands.register(t.group("bitmap"));
+        KeyCommands.register(t.group("generic"));
+        ConnectionCommands.register(t.group("connection"));
+        ServerCommands.register(t.group("server"));
+        ConfigCommands.register(t.group("server"));
+        return t.build();
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** Starts a server with this configuration: binds, starts the event loops and cycles. */
+    public static FerriteServer start(FerriteConfig config) throws InterruptedException {
+        FerriteServer s = new FerriteServer(config);
+        s.net.start();
+        s.activeExpiry.start();
+        s.net.scheduleEverySecondFraction(() -> s.stats.opsSampler().sample());
+        log.info("Ferrite {} (Redis {} compatible) ready to accept connections on {}:{} pid={} transport={}",
+                Version.FERRITE, Version.REDIS, config.bind.value(), s.port(), ProcessHandle.current().pid(),
+                s.net.transportName());
+        return s;
+    }
+
+    public int port() { return net.port(); }
+    public FerriteConfig config() { return config; }
+    public Keyspace keyspace() { return keyspace; }
+    public CommandTable commandTable() { return commandTable; }
+    public ClientRegistry clients() { return clients; }
+    public ServerStats stats() { return stats; }
+    public SlowLog slowLog() { return slowLog; }
+    public Monitors monitors() { return monitors; }
+    public Dispatcher dispatcher() { return dispatcher; }
+    public long startedAt() { return startedAt; }
+    public String runId() { return runId; }
+    public String transportName() { return net.transportName(); }
+    public int eventLoopThreads() { return net.threads(); }
+
+    /** CONFIG RESETSTAT: zero the INFO stats, commandstats, errorstats and the slow log. */
+    public void resetStats() {
+        stats.reset();
+        keyspace.stats().reset();
+        for (var cmd : commandTable.all()) {
+            cmd.resetStats();
+            for (var sub : cmd.subcommands().values()) sub.resetStats();
+        }
+    }
+
+    /** Called on the connection's event loop after it closed. */
+    public void onDisconnect(Client c) {}
+
+    /** What SHUTDOWN does after closing the server (the launcher exits the process). */
+    public void onShutdown(Runnable hook) { this.shutdownHook = hook; }
+
+    /** SHUTDOWN: close, then run the shutdown hook, off the event loop that asked. */
+    public void shutdownAsync() {
+        Thread.ofPlatform().name("ferrite-shutdown").start(() -> {
+            close();
+            shutdownHook.run();
+        });
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        log.info("Ferrite is shutting down");
+        activeExpiry.stop();
+        for (Client c : clients.all()) c.kill();
+        net.close();
+        log.info("Ferrite is now ready to exit, bye bye...");
+    }
+
+    public boolean isClosed() { return closed; }
+
+    /** Configures and starts an embedded server. */
+    public static final class Builder {
+        private final FerriteConfig config = new FerriteConfig();
+
+        public Builder port(int port) { return set("port", Integer.toString(port)); }
+        public Builder bind(String address) { return set("bind", address); }
+        public Builder shards(int n) { return set("shards", Integer.toString(n)); }
+        public Builder ioThreads(int n) { return set("io-threads", Integer.toString(n)); }
+
+        /** Any configuration parameter, by its redis.conf name. */
+        public Builder set(String name, String value) {
+            config.setAtStartup(name, value);
+            return this;
+        }
+
+        public FerriteConfig config() { return config; }
+
+        public FerriteServer start() throws InterruptedException { return FerriteServer.start(config); }
+    }
+}

@@ -1,0 +1,41 @@
+package io.ferrite.server;
+
+import io.ferrite.server.config.FerriteConfig;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ferrite [config-file] [--name value ...]}, like redis-server. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v"))) {
+            System.out.println("Ferrite server v=" + Version.FERRITE + " redis_version=" + Version.REDIS);
+            return;
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("Usage: ferrite [/path/to/ferrite.conf] [--port 6379] [--bind 127.0.0.1] [--dir PATH] [--<config-name> value]");
+            return;
+        }
+        FerriteConfig config;
+        try {
+            config = FerriteConfig.fromArgs(args);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("*** FATAL CONFIG FILE ERROR *** " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        FerriteServer server;
+        try {
+            server = FerriteServer.start(config);
+        } catch (Exception e) {
+            System.err.println("Could not start Ferrite: " + e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        server.onShutdown(stopped::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ferrite-sigterm"));
+        stopped.await();
+        System.exit(0);
+    }
+}

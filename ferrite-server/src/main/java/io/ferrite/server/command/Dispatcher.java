@@ -1,0 +1,184 @@
+package io.ferrite.server.command;
+
+import io.ferrite.server.FerriteServer;
+import io.ferrite.server.admin.Monitors;
+import io.ferrite.server.admin.ServerStats;
+import io.ferrite.server.admin.SlowLog;
+import io.ferrite.server.keyspace.Keyspace;
+import io.ferrite.server.net.Client;
+import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.protocol.RespWriter;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Runs one decoded command: lookup, arity and auth checks, shard locking from the key spec,
+ * the handler, then statistics, SLOWLOG and MONITOR. Runs on the event loop that decoded the
+ * command; nothing is handed to another thread.
+ *
+ * <p>Locking: a command with keys locks the shards of its keys in ascending shard order (a
+ * bit set of at most 64 shards, so no allocation), a LOCK_ALL command locks every shard, a
+ * command without keys takes no lock. Ordered acquisition rules out deadlock between
+ * multi-key commands on different event loops.
+ */
+public final class Dispatcher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
+    private final FerriteServer server;
+    private final CommandTable table;
+    private final Keyspace keyspace;
+    private final ServerStats stats;
+    private final SlowLog slowLog;
+    private final Monitors monitors;
+
+    public Dispatcher(FerriteServer server) {
+        this.server = server;
+        this.table = server.commandTable();
+        this.keyspace = server.keyspace();
+        this.stats = server.stats();
+        this.slowLog = server.slowLog();
+        this.monitors = server.monitors();
+    }
+
+    public void execute(Client c) {
+        byte[][] argv = c.argv();
+        int argc = c.argc();
+        RespWriter w = c.reply();
+        CommandSpec cmd = table.lookup(argv[0]);
+        if (cmd == null) {
+            rejectUnknown(c, argv, argc);
+            return;
+        }
+        if (cmd.isContainer()) {
+            if (argc < 2) {
+                reject(c, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+                return;
+            }
+            CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
+            if (sub == null) {
+                reject(c, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
+                        + cmd.name.toUpperCase(Locale.ROOT) + " HELP.");
+                return;
+            }
+            cmd = sub;
+        }
+        if (!cmd.arityOk(argc)) {
+            cmd.rejectedCalls.increment();
+            reject(c, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            return;
+        }
+        if (!c.authenticated() && !cmd.has(CommandFlags.NO_AUTH)) {
+            cmd.rejectedCalls.increment();
+            reject(c, "NOAUTH Authentication required.");
+            return;
+        }
+        call(c, cmd);
+    }
+
+    /** Runs a resolved, checked command with its locks; records stats. */
+    public void call(Client c, CommandSpec cmd) {
+        RespWriter w = c.reply();
+        ByteBuf out = w.target();
+        Client.ReplyMode modeBefore = c.replyMode();
+        int mark = out.writerIndex();
+        long start = System.nanoTime();
+        boolean failed = false;
+        try {
+            runLocked(c, cmd);
+        } catch (CommandError e) {
+            failed = true;
+            w.error(e.getMessage());
+            stats.countError(e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug in a command must cost that command only, not the connection or the batch.
+            failed = true;
+            LOG.error("command {} failed", cmd.fullName, e);
+            String msg = "ERR internal error in '" + cmd.fullName + "': " + e;
+            w.error(msg);
+            stats.countError(msg);
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        cmd.calls.increment();
+        cmd.microseconds.add(micros);
+        if (failed) cmd.failedCalls.increment();
+        stats.commandsProcessed.increment();
+        c.lastCommand(cmd.fullName);
+
+        Client.ReplyMode modeAfter = c.replyMode();
+        if (modeAfter == Client.ReplyMode.OFF || modeBefore == Client.ReplyMode.SKIP) out.writerIndex(mark);
+        if (modeBefore == Client.ReplyMode.SKIP && modeAfter == Client.ReplyMode.SKIP) c.replyMode(Client.ReplyMode.ON);
+        if (modeAfter == Client.ReplyMode.SKIP_NEXT) c.replyMode(Client.ReplyMode.SKIP);
+
+        if (!cmd.has(CommandFlags.SKIP_SLOWLOG)) slowLog.offer(c, micros);
+        if (monitors.active() && !cmd.has(CommandFlags.SKIP_MONITOR) && !cmd.has(CommandFlags.ADMIN)) {
+            monitors.feed(c, c.argv(), c.argc());
+        }
+    }
+
+    private void runLocked(Client c, CommandSpec cmd) {
+        long flags = cmd.flags;
+        if ((flags & CommandFlags.NO_KEYS) != 0) {
+            cmd.handler.run(c);
+            return;
+        }
+        if ((flags & CommandFlags.LOCK_ALL) != 0 || keyspace.shardCount() == 1) {
+            keyspace.lockAll();
+            try {
+                cmd.handler.run(c);
+            } finally {
+                keyspace.unlockAll();
+            }
+            return;
+        }
+        long shards = shardsOf(c, cmd);
+        if (Long.bitCount(shards) == 1) {
+            var shard = keyspace.shard(Long.numberOfTrailingZeros(shards));
+            shard.lock();
+            try {
+                cmd.handler.run(c);
+            } finally {
+                shard.unlock();
+            }
+            return;
+        }
+        for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).lock();
+        try {
+            cmd.handler.run(c);
+        } finally {
+            for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
+        }
+    }
+
+    /** The set of shards named by the command's key positions. */
+    private long shardsOf(Client c, CommandSpec cmd) {
+        int argc = c.argc();
+        byte[][] argv = c.argv();
+        int last = cmd.lastKeyIndex(argc);
+        long bits = 0;
+        for (int i = cmd.firstKey; i <= last && i < argc; i += cmd.keyStep) {
+            bits |= 1L << keyspace.shardIndex(argv[i]);
+        }
+        return bits;
+    }
+
+    private void rejectUnknown(Client c, byte[][] argv, int argc) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argc && args.length() < 128; i++) {
+            String a = new String(argv[i], StandardCharsets.UTF_8);
+            int room = 128 - args.length();
+            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
+        }
+        reject(c, "ERR unknown command '" + truncate(argv[0]) + "', with args beginning with: " + args);
+    }
+
+    private void reject(Client c, String message) {
+        stats.rejectedCalls.increment();
+        stats.countError(message);
+        c.reply().error(message);
+    }
+
+    private static String truncate(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+}

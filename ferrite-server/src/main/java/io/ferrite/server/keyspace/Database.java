@@ -1,0 +1,228 @@
+package io.ferrite.server.keyspace;
+
+import io.ferrite.server.protocol.CommandError;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One numbered database (SELECT n): the view through which commands read and write keys.
+ *
+ * <p>Every method expects the caller to hold the shard lock of each key it passes (the
+ * dispatcher takes them from the command's key spec); methods that touch all keys expect all
+ * shard locks. Expired keys are removed lazily by every lookup, and actively by
+ * {@link ActiveExpiry}.
+ */
+public final class Database {
+    private final Keyspace keyspace;
+    private final int index;
+    private final KeyspaceStats stats;
+
+    Database(Keyspace keyspace, int index) {
+        this.keyspace = keyspace;
+        this.index = index;
+        this.stats = keyspace.stats();
+    }
+
+    public int index() { return index; }
+    public Keyspace keyspace() { return keyspace; }
+
+    private KeyTable table(int hash) {
+        return keyspace.shard(keyspace.shardCount() == 1 ? 0 : shardOfHash(hash)).tables[index];
+    }
+
+    private int shardOfHash(int hash) {
+        return hash >>> (32 - Integer.numberOfTrailingZeros(keyspace.shardCount()));
+    }
+
+    /** The live entry of key, or null; removes it first if it has expired. */
+    public DbEntry lookup(byte[] key) {
+        int h = Keyspace.hash(key);
+        KeyTable t = table(h);
+        DbEntry e = t.find(key, h);
+        if (e == null) return null;
+        if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
+            t.remove(e);
+            stats.expiredKeys.increment();
+            return null;
+        }
+        e.accessClock = Clock.seconds();
+        return e;
+    }
+
+    /** Like lookup, without refreshing the access time (OBJECT IDLETIME, TTL-style reads). */
+    public DbEntry peek(byte[] key) {
+        int h = Keyspace.hash(key);
+        KeyTable t = table(h);
+        DbEntry e = t.find(key, h);
+        if (e == null) return null;
+        if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
+            t.remove(e);
+            stats.expiredKeys.increment();
+            return null;
+        }
+        return e;
+    }
+
+    /** A read lookup that counts a keyspace hit or miss for INFO. */
+    public DbEntry lookupRead(byte[] key) {
+        DbEntry e = lookup(key);
+        if (e == null) stats.misses.increment(); else stats.hits.increment();
+        return e;
+    }
+
+    /** The string value of key, null if absent; WRONGTYPE if it holds another type. */
+    public byte[] getString(byte[] key) {
+        DbEntry e = lookupRead(key);
+        if (e == null) return null;
+        if (!(e.value instanceof byte[] b)) throw CommandError.WRONGTYPE;
+        return b;
+    }
+
+    /** The value of key if it is of type {@code type}, null if absent, WRONGTYPE otherwise. */
+    public <T> T get(byte[] key, Class<T> type) {
+        DbEntry e = lookupRead(key);
+        if (e == null) return null;
+        if (!type.isInstance(e.value)) throw CommandError.WRONGTYPE;
+        return type.cast(e.value);
+    }
+
+    /** Sets key to value and drops any TTL (SET semantics). Returns the entry. */
+    public DbEntry set(byte[] key, Object value) {
+        return set(key, value, DbEntry.NO_EXPIRE);
+    }
+
+    /** Sets key to value with the given expiry (NO_EXPIRE for none). */
+    public DbEntry set(byte[] key, Object value, long expireAt) {
+        int h = Keyspace.hash(key);
+        KeyTable t = table(h);
+        DbEntry e = t.find(key, h);
+        if (e == null) {
+            e = new DbEntry(key, h, value);
+            e.expireAt = expireAt;
+            e.accessClock = Clock.seconds();
+            t.insert(e);
+        } else {
+            e.value = value;
+            e.accessClock = Clock.seconds();
+            t.setExpire(e, expireAt);
+        }
+        stats.dirty.increment();
+        return e;
+    }
+
+    /** Adds a key the caller knows to be absent (after a lookup returned null). */
+    public DbEntry add(byte[] key, Object value) {
+        int h = Keyspace.hash(key);
+        DbEntry e = new DbEntry(key, h, value);
+        e.accessClock = Clock.seconds();
+        table(h).insert(e);
+        stats.dirty.increment();
+        return e;
+    }
+
+    /** Replaces the value of a live entry, keeping its TTL (INCR, APPEND, SETRANGE ...). */
+    public void update(DbEntry e, Object value) {
+        e.value = value;
+        stats.dirty.increment();
+    }
+
+    /** Records an in-place modification of e's value (for persistence and WATCH). */
+    public void touched(DbEntry e) {
+        stats.dirty.increment();
+    }
+
+    public boolean delete(byte[] key) {
+        int h = Keyspace.hash(key);
+        KeyTable t = table(h);
+        DbEntry e = t.find(key, h);
+        if (e == null) return false;
+        t.remove(e);
+        if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
+            stats.expiredKeys.increment();
+            return false;
+        }
+        stats.dirty.increment();
+        return true;
+    }
+
+    /** Removes a live entry obtained from a lookup. */
+    public void remove(DbEntry e) {
+        table(e.hash).remove(e);
+        stats.dirty.increment();
+    }
+
+    public void setExpire(DbEntry e, long at) {
+        table(e.hash).setExpire(e, at);
+        stats.dirty.increment();
+    }
+
+    /** Number of keys (expired but not yet reclaimed included, as DBSIZE in Redis). All locks. */
+    public long size() {
+        long n = 0;
+        for (int i = 0; i < keyspace.shardCount(); i++) n += keyspace.shard(i).tables[index].size();
+        return n;
+    }
+
+    public long expiringCount() {
+        long n = 0;
+        for (int i = 0; i < keyspace.shardCount(); i++) n += keyspace.shard(i).tables[index].expiringCount();
+        return n;
+    }
+
+    /** Removes all keys. All locks. */
+    public void clear() {
+        for (int i = 0; i < keyspace.shardCount(); i++) keyspace.shard(i).tables[index].clear();
+        stats.dirty.increment();
+    }
+
+    /** Visits every entry, expired or not. All locks. */
+    public void forEach(Consumer<DbEntry> visitor) {
+        for (int i = 0; i < keyspace.shardCount(); i++) keyspace.shard(i).tables[index].forEach(visitor);
+    }
+
+    /**
+     * One SCAN step. The cursor holds the shard in its low bits and the shard table's
+     * reverse-binary cursor above them. All locks.
+     */
+    public long scan(long cursor, Consumer<DbEntry> visitor) {
+        int bits = Integer.numberOfTrailingZeros(keyspace.shardCount());
+        int shard = (int) (cursor & (keyspace.shardCount() - 1));
+        long inner = cursor >>> bits;
+        long next = keyspace.shard(shard).tables[index].scan(inner, visitor);
+        if (next == 0) {
+            shard++;
+            if (shard == keyspace.shardCount()) return 0;
+            return shard;
+        }
+        return (next << bits) | shard;
+    }
+
+    /** A random live key, or null when the database is empty. All locks. */
+    public DbEntry randomEntry() {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        long total = size();
+        for (int attempt = 0; total > 0 && attempt < 100; attempt++) {
+            long pick = rnd.nextLong(total);
+            for (int i = 0; i < keyspace.shardCount(); i++) {
+                KeyTable t = keyspace.shard(i).tables[index];
+                if (pick < t.size()) {
+                    DbEntry e = t.random(rnd);
+                    if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
+                        t.remove(e);
+                        stats.expiredKeys.increment();
+                        total--;
+                        break;
+                    }
+                    return e;
+                }
+                pick -= t.size();
+            }
+        }
+        return null;
+    }
+
+    /** The per-shard table, for the active expiry cycle. Caller holds that shard's lock. */
+    KeyTable table(Shard shard) {
+        return shard.tables[index];
+    }
+}

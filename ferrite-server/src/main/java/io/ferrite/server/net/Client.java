@@ -1,0 +1,121 @@
+package io.ferrite.server.net;
+
+import io.ferrite.server.FerriteServer;
+import io.ferrite.server.keyspace.Database;
+import io.ferrite.server.protocol.RespDecoder;
+import io.ferrite.server.protocol.RespWriter;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Per-connection state: the selected database, the protocol version, the name, the reply
+ * writer and the decoded command being run.
+ *
+ * <p>Owned by the connection's event loop; fields read by other threads (CLIENT LIST, CLIENT
+ * KILL, INFO) are volatile or tolerate a stale read.
+ */
+public final class Client {
+    /** CLIENT REPLY: SKIP_NEXT is set by CLIENT REPLY SKIP and turns into SKIP for the next command. */
+    public enum ReplyMode { ON, OFF, SKIP_NEXT, SKIP }
+
+    private final long id;
+    private final FerriteServer server;
+    private final Channel channel;
+    private final RespWriter reply = new RespWriter();
+    final RespDecoder decoder = new RespDecoder();
+    private final long createdAt = System.currentTimeMillis();
+
+    private Database db;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile boolean authenticated;
+    private volatile String user = "default";
+    private volatile long lastInteraction = System.currentTimeMillis();
+    private volatile String lastCommand = "NULL";
+    private volatile boolean monitor;
+    private volatile boolean closeAfterReply;
+    private volatile boolean killed;
+    private ReplyMode replyMode = ReplyMode.ON;
+    private boolean noEvict;
+    private boolean noTouch;
+    private volatile long commandsProcessed;
+
+    Client(long id, FerriteServer server, Channel channel) {
+        this.id = id;
+        this.server = server;
+        this.channel = channel;
+        this.db = server.keyspace().database(0);
+        this.authenticated = server.config().requirepass.value().isEmpty();
+    }
+
+    public long id() { return id; }
+    public FerriteServer server() { return server; }
+    public Channel channel() { return channel; }
+    public RespWriter reply() { return reply; }
+    public byte[][] argv() { return decoder.argv(); }
+    public int argc() { return decoder.argc(); }
+    public byte[] arg(int i) { return decoder.argv()[i]; }
+    public Database db() { return db; }
+    public void select(int index) { db = server.keyspace().database(index); }
+    public int protocol() { return reply.protocol(); }
+    public void protocol(int v) { reply.protocol(v); }
+    public String name() { return name; }
+    public void name(String n) { this.name = n; }
+    public String libName() { return libName; }
+    public void libName(String n) { this.libName = n; }
+    public String libVersion() { return libVersion; }
+    public void libVersion(String v) { this.libVersion = v; }
+    public boolean authenticated() { return authenticated; }
+    public void authenticated(boolean v) { this.authenticated = v; }
+    public String user() { return user; }
+    public void user(String u) { this.user = u; }
+    public long createdAt() { return createdAt; }
+    public long lastInteraction() { return lastInteraction; }
+    void touch(long now) { lastInteraction = now; }
+    public String lastCommand() { return lastCommand; }
+
+    /** The full name of the command now running ("client|list"), from its arguments. */
+    public String currentCommandName() {
+        if (argc() == 0) return "NULL";
+        String n = new String(arg(0), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+        var spec = server.commandTable().lookup(n);
+        if (spec != null && spec.isContainer() && argc() > 1) {
+            n = n + "|" + new String(arg(1), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+        }
+        return n;
+    }
+    public void lastCommand(String c) { this.lastCommand = c; }
+    public boolean monitor() { return monitor; }
+    public void monitor(boolean v) { this.monitor = v; }
+    public boolean closeAfterReply() { return closeAfterReply; }
+    public void closeAfterReply(boolean v) { this.closeAfterReply = v; }
+    public boolean killed() { return killed; }
+    public ReplyMode replyMode() { return replyMode; }
+    public void replyMode(ReplyMode m) { this.replyMode = m; }
+    public boolean noEvict() { return noEvict; }
+    public void noEvict(boolean v) { this.noEvict = v; }
+    public boolean noTouch() { return noTouch; }
+    public void noTouch(boolean v) { this.noTouch = v; }
+    public long commandsProcessed() { return commandsProcessed; }
+    void countCommand() { commandsProcessed++; }
+
+    public String address() { return format(channel.remoteAddress()); }
+    public String localAddress() { return format(channel.localAddress()); }
+
+    /** Closes the connection from any thread (CLIENT KILL, SHUTDOWN). */
+    public void kill() {
+        killed = true;
+        channel.close();
+    }
+
+    private static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            if (host.contains(":")) host = "[" + host + "]";
+            return host + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

@@ -1,0 +1,100 @@
+package io.ferrite.server.net;
+
+import io.ferrite.server.FerriteServer;
+import io.ferrite.server.command.Dispatcher;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TCP listener: Netty with the native epoll transport where available, NIO otherwise;
+ * one acceptor thread and {@code io-threads} event loops (default: one per core). Each
+ * connection stays on one event loop for its life and its commands run there.
+ */
+public final class NetServer {
+    private final FerriteServer server;
+    private final Dispatcher dispatcher;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private final List<Channel> listeners = new ArrayList<>();
+    private int threads;
+    private boolean epoll;
+
+    public NetServer(FerriteServer server, Dispatcher dispatcher) {
+        this.server = server;
+        this.dispatcher = dispatcher;
+    }
+
+    public void start() throws InterruptedException {
+        epoll = Epoll.isAvailable() && !Boolean.getBoolean("ferrite.nio");
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int configured = server.config().ioThreads.intValue();
+        threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        boss = new MultiThreadIoEventLoopGroup(1, factory);
+        workers = new MultiThreadIoEventLoopGroup(threads, factory);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, server.config().param("tcp-backlog").intValue())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ClientHandler(server, dispatcher));
+                    }
+                });
+        int port = server.config().port.intValue();
+        try {
+            for (String addr : server.config().bind.value().trim().split("\\s+")) {
+                String host = addr.startsWith("-") ? addr.substring(1) : addr;
+                if (host.equals("*")) host = "0.0.0.0";
+                listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
+                if (port == 0) port = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+    }
+
+    public int threads() { return threads; }
+
+    public String transportName() { return epoll ? "epoll" : "nio"; }
+
+    /** Runs task every 100 ms on an event loop (INFO's ops/sec sampler). */
+    public void scheduleEverySecondFraction(Runnable task) {
+        workers.next().scheduleAtFixedRate(task, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public void close() {
+        for (Channel ch : listeners) ch.close().syncUninterruptibly();
+        if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,173 @@
+package io.ferrite.server.protocol;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Number parsing and formatting with Redis's exact rules: string2ll (no spaces, no '+', no
+ * leading zeros, fits in 64 bits), strtod-style doubles (rejecting NaN), and d2string
+ * (Redis 7.2: integers printed as integers, otherwise the shortest round-trip digits laid out
+ * the way fpconv_dtoa lays them out).
+ */
+public final class Numbers {
+    private Numbers() {}
+
+    /** True when b is a canonical 64-bit decimal integer (Redis string2ll). */
+    public static boolean isLong(byte[] b) {
+        return !failed(b, 0, b.length, scan0(b, 0, b.length));
+    }
+
+    /** Parses a canonical long or throws {@code onError}. */
+    public static long parseLong(byte[] b, CommandError onError) {
+        return parseLong(b, 0, b.length, onError);
+    }
+
+    public static long parseLong(byte[] b, int off, int len, CommandError onError) {
+        long v = scan0(b, off, len);
+        if (failed(b, off, len, v)) throw onError;
+        return v;
+    }
+
+    /** Parses a canonical long with the generic "value is not an integer" error. */
+    public static long parseLong(byte[] b) {
+        return parseLong(b, 0, b.length, CommandError.NOT_INTEGER);
+    }
+
+    // scan0 signals failure with FAIL_MARK, which is also the value of exactly one valid input.
+    private static final long FAIL_MARK = Long.MIN_VALUE + 1;
+    private static final byte[] FAIL_MARK_TEXT = Long.toString(FAIL_MARK).getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean failed(byte[] b, int off, int len, long v) {
+        return v == FAIL_MARK && !java.util.Arrays.equals(b, off, off + len, FAIL_MARK_TEXT, 0, FAIL_MARK_TEXT.length);
+    }
+
+    private static long scan0(byte[] b, int off, int len) {
+        if (len == 0 || len > 20) return FAIL_MARK;
+        int i = off, end = off + len;
+        boolean neg = false;
+        if (b[i] == '-') {
+            neg = true;
+            i++;
+            if (i == end) return FAIL_MARK;
+        }
+        if (len == 1 && b[off] == '0') return 0;
+        if (b[i] < '1' || b[i] > '9') return FAIL_MARK;
+        long v = 0; // accumulated negatively so Long.MIN_VALUE parses
+        for (; i < end; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) return FAIL_MARK;
+            if (v < Long.MIN_VALUE / 10) return FAIL_MARK;
+            long nv = v * 10 - d;
+            if (nv > v) return FAIL_MARK;
+            v = nv;
+        }
+        if (!neg) {
+            if (v == Long.MIN_VALUE) return FAIL_MARK;
+            return -v;
+        }
+        return v;
+    }
+
+    /** Parses a double (strtod rules, no NaN) or throws {@code onError}. */
+    public static double parseDouble(byte[] b, CommandError onError) {
+        Double d = parseDouble(b);
+        if (d == null) throw onError;
+        return d;
+    }
+
+    /** Parses a double like strtod in Redis's getDoubleFromObject; null when invalid or NaN. */
+    public static Double parseDouble(byte[] b) {
+        if (b.length == 0 || b.length > 5000) return null;
+        byte first = b[0], last = b[b.length - 1];
+        if (isSpace(first) || isSpace(last)) return null;
+        String s = new String(b, StandardCharsets.US_ASCII);
+        double d;
+        switch (s.toLowerCase()) {
+            case "inf", "+inf", "infinity", "+infinity" -> d = Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> d = Double.NEGATIVE_INFINITY;
+            default -> {
+                // Java accepts suffixes like 'd'/'f' and hex floats strtod would treat differently.
+                char c = Character.toLowerCase(s.charAt(s.length() - 1));
+                if (c == 'd' || c == 'f') return null;
+                if (s.contains("x") || s.contains("X") || s.toLowerCase().contains("n")) return null;
+                try {
+                    d = Double.parseDouble(s);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        if (Double.isNaN(d)) return null;
+        return d;
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
+    }
+
+    public static byte[] formatLong(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Redis 7.2 d2string. */
+    public static byte[] formatDouble(double value) {
+        return formatDoubleString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public static String formatDoubleString(double value) {
+        if (Double.isNaN(value)) return "nan";
+        if (Double.isInfinite(value)) return value < 0 ? "-inf" : "inf";
+        if (value == 0) return (1.0 / value < 0) ? "-0" : "0";
+        if (value >= -(double) (Long.MAX_VALUE / 2) && value <= (double) (Long.MAX_VALUE / 2)) {
+            long l = (long) value;
+            if (l == value) return Long.toString(l);
+        }
+        // Java's Double.toString yields the shortest round-trip digits (JDK 19+); re-lay them out.
+        BigDecimal bd = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        String digits = bd.unscaledValue().toString();
+        int k = -bd.scale(); // value = digits * 10^k
+        return emitDigits(digits, k, value < 0);
+    }
+
+    /** The layout rules of fpconv_dtoa's emit_digits (Redis deps/fpconv). */
+    private static String emitDigits(String digits, int k, boolean neg) {
+        int nd = digits.length();
+        int exp = Math.abs(k + nd - 1);
+        StringBuilder sb = new StringBuilder(32);
+        if (neg) sb.append('-');
+        if (k >= 0 && exp < nd + 7) {
+            sb.append(digits);
+            for (int i = 0; i < k; i++) sb.append('0');
+            return sb.toString();
+        }
+        if (k < 0 && (k > -7 || exp < 4)) {
+            int offset = nd - Math.abs(k);
+            if (offset <= 0) {
+                sb.append("0.");
+                for (int i = 0; i < -offset; i++) sb.append('0');
+                sb.append(digits);
+            } else {
+                sb.append(digits, 0, offset).append('.').append(digits, offset, nd);
+            }
+            return sb.toString();
+        }
+        int n = Math.min(nd, 18 - (neg ? 1 : 0));
+        sb.append(digits.charAt(0));
+        if (n > 1) sb.append('.').append(digits, 1, n);
+        sb.append('e').append(k + nd - 1 < 0 ? '-' : '+');
+        sb.append(exp);
+        return sb.toString();
+    }
+
+    /**
+     * INCRBYFLOAT / HINCRBYFLOAT output: Redis prints a long double with "%.17Lf" and trims
+     * trailing zeros (humanfriendly mode): plain notation, never an exponent.
+     */
+    public static String formatHumanDouble(double value) {
+        if (Double.isInfinite(value)) return value < 0 ? "-inf" : "inf";
+        if (value == 0) return "0";
+        BigDecimal bd = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        String s = bd.toPlainString();
+        return s;
+    }
+}
