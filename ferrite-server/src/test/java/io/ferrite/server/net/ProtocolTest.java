@@ -1,0 +1,213 @@
+package io.ferrite.server.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrite.server.FerriteExtension;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/** The wire protocol over a real socket: pipelining, inline commands, errors, limits. */
+class ProtocolTest {
+    @RegisterExtension
+    static FerriteExtension ferrite = new FerriteExtension();
+
+    @Test
+    void pipelineOfTenThousandCommandsRepliesInOrder() {
+        try (Jedis j = ferrite.jedis()) {
+            Pipeline p = j.pipelined();
+            Response<?>[] rs = new Response<?>[10_000];
+            for (int i = 0; i < 10_000; i++) {
+                rs[i] = (i % 2 == 0) ? p.set("k" + i, "v" + i) : p.get("k" + (i - 1));
+            }
+            p.sync();
+            for (int i = 0; i < 10_000; i++) {
+                assertThat(rs[i].get()).isEqualTo(i % 2 == 0 ? "OK" : "v" + (i - 1));
+            }
+        }
+    }
+
+    @Test
+    void rawPipelineInOneWriteGetsAllRepliesInOrder() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 1000; i++) sb.append("*2\r\n$4\r\nECHO\r\n$").append(Integer.toString(i).length()).append("\r\n").append(i).append("\r\n");
+            c.send(sb.toString());
+            for (int i = 0; i < 1000; i++) assertThat(c.readReply()).isEqualTo("$" + Integer.toString(i).length() + "\r\n" + i + "\r\n");
+        }
+    }
+
+    @Test
+    void inlineCommandsWork() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.send("PING\r\n");
+            assertThat(c.readReply()).isEqualTo("+PONG\r\n");
+            c.send("set greeting \"hello world\"\n");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            c.send("get greeting\r\n");
+            assertThat(c.readReply()).isEqualTo("$11\r\nhello world\r\n");
+            c.send("\r\n\r\nPING\r\n"); // empty lines are ignored
+            assertThat(c.readReply()).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    @Test
+    void commandSplitAcrossManyWritesIsDecoded() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", ferrite.port()); RawConnection check = new RawConnection(ferrite.port())) {
+            OutputStream out = s.getOutputStream();
+            byte[] cmd = "*3\r\n$3\r\nSET\r\n$5\r\nsplit\r\n$5\r\nvalue\r\n".getBytes(StandardCharsets.UTF_8);
+            for (byte b : cmd) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(1);
+            }
+            byte[] reply = s.getInputStream().readNBytes(5);
+            assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("+OK\r\n");
+            check.command("GET", "split");
+            assertThat(check.readReply()).isEqualTo("$5\r\nvalue\r\n");
+        }
+    }
+
+    @Test
+    void unknownCommandAndWrongArityGetRedisErrors() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.command("NOSUCH", "a", "b");
+            assertThat(c.readReply()).isEqualTo("-ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' \r\n");
+            c.command("GET");
+            assertThat(c.readReply()).isEqualTo("-ERR wrong number of arguments for 'get' command\r\n");
+            c.command("CONFIG", "NOPE");
+            assertThat(c.readReply()).isEqualTo("-ERR unknown subcommand 'NOPE'. Try CONFIG HELP.\r\n");
+            c.command("get", "k"); // lower-case names work (Sidekiq's llen, Garnet #216)
+            assertThat(c.readReply()).isEqualTo("$-1\r\n");
+        }
+    }
+
+    @Test
+    void protocolErrorRepliesAndClosesOnlyThatConnection() throws IOException {
+        try (RawConnection bad = new RawConnection(ferrite.port()); Jedis other = ferrite.jedis()) {
+            other.set("survivor", "1");
+            bad.send("*1\r\n$x\r\n");
+            assertThat(bad.readReply()).isEqualTo("-ERR Protocol error: invalid bulk length\r\n");
+            assertThat(bad.closedByServer()).isTrue();
+            assertThat(other.get("survivor")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void twoGigabyteBulkLengthIsRefused() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.send("*2\r\n$3\r\nGET\r\n$2147483648\r\n");
+            assertThat(c.readReply()).isEqualTo("-ERR Protocol error: invalid bulk length\r\n");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (Jedis j = ferrite.jedis()) {
+            assertThat(j.ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void randomBytesNeverTakeTheServerDown() throws Exception {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 50; round++) {
+            try (Socket s = new Socket("127.0.0.1", ferrite.port())) {
+                byte[] junk = new byte[1 + rnd.nextInt(4096)];
+                rnd.nextBytes(junk);
+                if (round % 3 == 0) junk[0] = '*';
+                if (round % 3 == 1) junk[0] = '$';
+                s.getOutputStream().write(junk);
+                s.getOutputStream().flush();
+            } catch (IOException ignored) {
+                // the server may close first; that is fine
+            }
+        }
+        try (Jedis j = ferrite.jedis()) {
+            assertThat(j.ping()).isEqualTo("PONG");
+            j.set("after", "junk");
+            assertThat(j.get("after")).isEqualTo("junk");
+        }
+    }
+
+    @Test
+    void clientDisconnectingMidPipelineLeavesOthersUnaffected() throws Exception {
+        try (Jedis other = ferrite.jedis()) {
+            for (int round = 0; round < 20; round++) {
+                Socket s = new Socket("127.0.0.1", ferrite.port());
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < 500; i++) sb.append("*3\r\n$3\r\nSET\r\n$4\r\nmid").append(i % 10).append("\r\n$1\r\nx\r\n");
+                sb.append("*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$100\r\nonly-part"); // cut inside a bulk
+                s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                s.setSoLinger(true, 0);
+                s.close();
+            }
+            assertThat(other.ping()).isEqualTo("PONG");
+            assertThat(other.get("half")).isNull();
+        }
+    }
+
+    @Test
+    void hundredThousandConnectionsOpenedAndClosed() throws Exception {
+        int threads = 4, each = 25_000;
+        List<Thread> ts = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    try (Socket s = new Socket("127.0.0.1", ferrite.port())) {
+                        s.setSoLinger(true, 0); // RST on close: no TIME_WAIT pile-up on the client side
+                        if (i % 100 == 0) {
+                            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                            if (s.getInputStream().read() != '+') failures.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : ts) t.join();
+        assertThat(failures.get()).isZero();
+        try (Jedis j = ferrite.jedis()) {
+            assertThat(j.ping()).isEqualTo("PONG");
+        }
+        // connections are unregistered when they close
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (ferrite.server().clients().size() > 1 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(ferrite.server().clients().size()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void largeValuesRoundTrip() {
+        try (Jedis j = ferrite.jedis()) {
+            byte[] big = new byte[20 * 1024 * 1024];
+            new Random(1).nextBytes(big);
+            j.set("big".getBytes(), big);
+            assertThat(j.get("big".getBytes())).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void resp3HelloSwitchesReplyTypes() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.command("HELLO", "3");
+            String hello = c.readReply();
+            assertThat(hello).startsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n");
+            assertThat(hello).contains("$5\r\nproto\r\n:3\r\n");
+            c.command("GET", "missing");
+            assertThat(c.readReply()).isEqualTo("_\r\n");
+            c.command("CONFIG", "GET", "maxclients");
+            assertThat(c.readReply()).isEqualTo("%1\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");
+            c.command("HELLO", "2");
+            c.readReply();
+            c.command("GET", "missing");
+            assertThat(c.readReply()).isEqualTo("$-1\r\n");
+        }
+    }
+}

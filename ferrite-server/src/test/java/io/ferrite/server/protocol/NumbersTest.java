@@ -1,0 +1,43 @@
+package io.ferrite.server.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NumbersTest {
+    private static byte[] b(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+    @Test
+    void parsesCanonicalLongsOnly() {
+        assertThat(Numbers.parseLong(b("0"))).isZero();
+        assertThat(Numbers.parseLong(b("-1"))).isEqualTo(-1);
+        assertThat(Numbers.parseLong(b("9223372036854775807"))).isEqualTo(Long.MAX_VALUE);
+        assertThat(Numbers.parseLong(b("-9223372036854775808"))).isEqualTo(Long.MIN_VALUE);
+        assertThat(Numbers.parseLong(b("-9223372036854775807"))).isEqualTo(Long.MIN_VALUE + 1);
+        for (String bad : new String[] {"", "-", "01", "+1", " 1", "1 ", "9223372036854775808", "-0", "1.0", "abc",
+                "-9223372036854775809", "99999999999999999999"}) {
+            assertThatThrownBy(() -> Numbers.parseLong(b(bad))).as(bad).isSameAs(CommandError.NOT_INTEGER);
+            assertThat(Numbers.isLong(b(bad))).as(bad).isFalse();
+        }
+        assertThat(Numbers.isLong(b("-9223372036854775807"))).isTrue();
+    }
+
+    @Test
+    void formatsDoublesLikeRedis72() {
+        assertThat(Numbers.formatDoubleString(0.1)).isEqualTo("0.1");
+        assertThat(Numbers.formatDoubleString(1.5)).isEqualTo("1.5");
+        assertThat(Numbers.formatDoubleString(3.0)).isEqualTo("3");
+        assertThat(Numbers.formatDoubleString(-0.0)).isEqualTo("-0");
+        assertThat(Numbers.formatDoubleString(1e20)).isEqualTo("1e+20");
+        assertThat(Numbers.formatDoubleString(1e15)).isEqualTo("1000000000000000");
+        assertThat(Numbers.formatDoubleString(1.25e19)).isEqualTo("1.25e+19");
+        assertThat(Numbers.formatDoubleString(1e22)).isEqualTo("1e+22");
+        assertThat(Numbers.formatDoubleString(1.5e-7)).isEqualTo("1.5e-7");
+        assertThat(Numbers.formatDoubleString(0.000123)).isEqualTo("0.000123");
+        assertThat(Numbers.formatDoubleString(Double.POSITIVE_INFINITY)).isEqualTo("inf");
+        assertThat(Numbers.formatDoubleString(Double.NEGATIVE_INFINITY)).isEqualTo("-inf");
+        assertThat(Numbers.formatDoubleString(3.141592653589793)).isEqualTo("3.141592653589793");
+    }
+}
