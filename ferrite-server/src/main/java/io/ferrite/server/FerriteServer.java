@@ -83,7 +83,10 @@ public final class FerriteServer implements AutoCloseable {
         FerriteServer s = new FerriteServer(config);
         s.net.start();
         s.activeExpiry.start();
-        s.net.scheduleEverySecondFraction(() -> s.stats.opsSampler().sample());
+        s.net.scheduleEverySecondFraction(() -> {
+            s.stats.opsSampler().sample();
+            s.closeIdleClients();
+        });
         log.info("Ferrite {} (Redis {} compatible) ready to accept connections on {}:{} pid={} transport={}",
                 Version.FERRITE, Version.REDIS, config.bind.value(), s.port(), ProcessHandle.current().pid(),
                 s.net.transportName());
@@ -103,6 +106,16 @@ public final class FerriteServer implements AutoCloseable {
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
+
+    /** Redis's clientsCron part for `timeout`: close connections idle for longer than it. */
+    private void closeIdleClients() {
+        long timeoutSeconds = config.timeout.longValue();
+        if (timeoutSeconds <= 0) return;
+        long now = System.currentTimeMillis();
+        for (Client c : clients.live()) {
+            if (!c.monitor() && now - c.lastInteraction() > timeoutSeconds * 1000) c.kill();
+        }
+    }
 
     /** CONFIG RESETSTAT: zero the INFO stats, commandstats, errorstats and the slow log. */
     public void resetStats() {
