@@ -34,7 +34,11 @@ public final class Main {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         server.onShutdown(stopped::countDown);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ferrite-sigterm"));
+        // SIGTERM: close cleanly, then exit 0 as redis-server does (the JVM would report 143).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            Runtime.getRuntime().halt(0);
+        }, "ferrite-sigterm"));
         stopped.await();
         System.exit(0);
     }

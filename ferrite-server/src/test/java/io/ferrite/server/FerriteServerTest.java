@@ -1,0 +1,94 @@
+package io.ferrite.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferrite.server.config.FerriteConfig;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** The server process and the embedded mode: startup, config sources, clean shutdown. */
+class FerriteServerTest {
+
+    @Test
+    void embeddedServerStartsOnAnEphemeralPortAndReleasesItOnClose() throws Exception {
+        int port;
+        try (FerriteServer server = FerriteServer.builder().port(0).start()) {
+            port = server.port();
+            assertThat(port).isPositive();
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                assertThat(j.ping()).isEqualTo("PONG");
+            }
+        }
+        try (ServerSocket again = new ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void configFileAndCommandLineAreReadLikeRedisServer(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("ferrite.conf");
+        Files.writeString(conf, """
+                # a comment
+                port 6390
+                maxclients 1234
+                requirepass "pass word"
+                   save ""
+                slowlog-log-slower-than 5
+                """);
+        FerriteConfig c = FerriteConfig.fromArgs(new String[] {conf.toString(), "--port", "6391", "--save", "900", "1"});
+        assertThat(c.get("port")).isEqualTo("6391");
+        assertThat(c.get("maxclients")).isEqualTo("1234");
+        assertThat(c.get("requirepass")).isEqualTo("pass word");
+        assertThat(c.get("save")).isEqualTo("900 1");
+        assertThat(c.get("slowlog-log-slower-than")).isEqualTo("5");
+        assertThat(c.get("proto-max-bulk-len")).isEqualTo("536870912");
+    }
+
+    @Test
+    void badConfigDirectivesAreRefused(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "no-such-option yes\n");
+        assertThatThrownBy(() -> FerriteConfig.fromArgs(new String[] {conf.toString()}))
+                .hasMessageContaining("Bad directive");
+        assertThatThrownBy(() -> FerriteConfig.fromArgs(new String[] {"--maxclients", "many"}))
+                .hasMessageContaining("maxclients");
+    }
+
+    @Test
+    void processLogsStartupLineAndExitsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = dir.resolve("ferrite.log");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.ferrite.server.Main",
+                "--port", "0").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Pattern ready = Pattern.compile("Ferrite (\\S+) \\(Redis (\\S+) compatible\\) ready to accept connections on "
+                    + "127.0.0.1:(\\d+) pid=(\\d+)");
+            Matcher m = null;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (m == null && System.currentTimeMillis() < deadline) {
+                Matcher x = ready.matcher(Files.readString(log));
+                if (x.find()) m = x; else Thread.sleep(50);
+            }
+            assertThat(m).as("startup line").isNotNull();
+            assertThat(Long.parseLong(m.group(4))).isEqualTo(p.pid());
+            int port = Integer.parseInt(m.group(3));
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                assertThat(j.set("k", "v")).isEqualTo("OK");
+            }
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(Files.readString(log)).contains("shutting down").contains("ready to exit");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
