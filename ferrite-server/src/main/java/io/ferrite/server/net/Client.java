@@ -33,14 +33,15 @@ public final class Client {
     private volatile boolean authenticated;
     private volatile String user = "default";
     private volatile long lastInteraction = System.currentTimeMillis();
-    private volatile String lastCommand = "NULL";
+    // Written per command by its own loop; other threads (CLIENT LIST) tolerate a stale read.
+    private String lastCommand = "NULL";
     private volatile boolean monitor;
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean noEvict;
     private boolean noTouch;
-    private volatile long commandsProcessed;
+    private long commandsProcessed;
 
     Client(long id, FerriteServer server, Channel channel) {
         this.id = id;

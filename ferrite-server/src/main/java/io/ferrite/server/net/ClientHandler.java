@@ -94,9 +94,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         RespWriter w = client.reply();
         w.target(output);
         client.touch(System.currentTimeMillis());
+        client.decoder.maxBulkLength(server.config().protoMaxBulkLen.longValue());
         try {
             while (input.isReadable() && !client.closeAfterReply()) {
-                client.decoder.maxBulkLength(server.config().protoMaxBulkLen.longValue());
                 if (!client.decoder.decode(input, client.authenticated())) break;
                 if (client.argc() > 0) {
                     client.countCommand();
