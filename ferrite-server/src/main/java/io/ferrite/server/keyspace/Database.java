@@ -70,6 +70,13 @@ public final class Database {
         return e;
     }
 
+    /** Like lookupRead without refreshing the access time (Redis LOOKUP_NOTOUCH: EXISTS, TYPE, TTL). */
+    public DbEntry peekRead(byte[] key) {
+        DbEntry e = peek(key);
+        if (e == null) stats.misses.increment(); else stats.hits.increment();
+        return e;
+    }
+
     /** The string value of key, null if absent; WRONGTYPE if it holds another type. */
     public byte[] getString(byte[] key) {
         DbEntry e = lookupRead(key);

@@ -1,0 +1,103 @@
+package io.ferrite.server.keyspace;
+
+import io.ferrite.server.protocol.Numbers;
+import java.util.Arrays;
+
+/**
+ * Reads RDB primitives (the inverse of {@link RdbOutput}) from a byte range. Malformed input
+ * (truncation, unknown encodings, lengths past the end) raises {@link Malformed}, never an
+ * index error; callers map it to their own error ("Bad data format" for RESTORE).
+ */
+public final class RdbInput {
+    /** The input is not valid RDB. */
+    public static final class Malformed extends RuntimeException {
+        Malformed(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    private final byte[] buf;
+    private int pos;
+    private final int end;
+
+    public RdbInput(byte[] buf, int off, int end) {
+        this.buf = buf;
+        this.pos = off;
+        this.end = end;
+    }
+
+    public int position() { return pos; }
+
+    public boolean atEnd() { return pos == end; }
+
+    public int readByte() {
+        if (pos >= end) throw new Malformed("truncated");
+        return buf[pos++] & 0xff;
+    }
+
+    public long readLittleEndian(int bytes) {
+        if (end - pos < bytes) throw new Malformed("truncated");
+        long v = 0;
+        for (int i = 0; i < bytes; i++) v |= (long) (buf[pos++] & 0xff) << (8 * i);
+        return v;
+    }
+
+    private long readBigEndian(int bytes) {
+        if (end - pos < bytes) throw new Malformed("truncated");
+        long v = 0;
+        for (int i = 0; i < bytes; i++) v = (v << 8) | (buf[pos++] & 0xff);
+        return v;
+    }
+
+    /** A plain length; a special-encoding marker here is malformed. */
+    public long readLength() {
+        int first = readByte();
+        if ((first & 0xc0) == 0xc0) throw new Malformed("encoded value where a length was expected");
+        return lengthAfter(first);
+    }
+
+    private long lengthAfter(int first) {
+        switch (first >>> 6) {
+            case 0:
+                return first & 0x3f;
+            case 1:
+                return ((first & 0x3f) << 8) | readByte();
+            default:
+                if (first == 0x80) return readBigEndian(4);
+                if (first == 0x81) return readBigEndian(8);
+                throw new Malformed("unknown length encoding " + first);
+        }
+    }
+
+    /** A string in any of its RDB forms: raw, 8/16/32-bit integer, or LZF-compressed. */
+    public byte[] readString() {
+        int first = readByte();
+        if ((first & 0xc0) != 0xc0) return readRaw(lengthAfter(first));
+        switch (first & 0x3f) {
+            case RdbOutput.ENC_INT8:
+                return Numbers.formatLong((byte) readLittleEndian(1));
+            case RdbOutput.ENC_INT16:
+                return Numbers.formatLong((short) readLittleEndian(2));
+            case RdbOutput.ENC_INT32:
+                return Numbers.formatLong((int) readLittleEndian(4));
+            case RdbOutput.ENC_LZF: {
+                long compressed = readLength();
+                long length = readLength();
+                if (compressed > end - pos || length > Integer.MAX_VALUE - 8) throw new Malformed("bad LZF lengths");
+                byte[] out = Lzf.decompress(buf, pos, (int) compressed, (int) length);
+                if (out == null) throw new Malformed("bad LZF data");
+                pos += (int) compressed;
+                return out;
+            }
+            default:
+                throw new Malformed("unknown string encoding " + (first & 0x3f));
+        }
+    }
+
+    private byte[] readRaw(long len) {
+        if (len > end - pos) throw new Malformed("string past the end");
+        byte[] s = Arrays.copyOfRange(buf, pos, pos + (int) len);
+        pos += (int) len;
+        return s;
+    }
+}

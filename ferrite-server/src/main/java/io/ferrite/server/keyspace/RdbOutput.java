@@ -1,0 +1,94 @@
+package io.ferrite.server.keyspace;
+
+import io.ferrite.server.protocol.Numbers;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that writes RDB primitives (Redis rdb.c): type bytes, lengths and
+ * strings. Type encoders in {@link DumpFormat} build object bodies with it.
+ *
+ * <p>Length encoding, chosen by the smallest form that fits (the top two bits of the first byte
+ * say which):
+ * <pre>
+ *   00xxxxxx                    6-bit length
+ *   01xxxxxx xxxxxxxx           14-bit length, big endian
+ *   10000000 + 4 bytes          32-bit length, big endian
+ *   10000001 + 8 bytes          64-bit length, big endian
+ *   11xxxxxx                    a special string encoding follows (see {@link #writeString})
+ * </pre>
+ */
+public final class RdbOutput {
+    static final int ENC_INT8 = 0, ENC_INT16 = 1, ENC_INT32 = 2, ENC_LZF = 3;
+
+    private byte[] buf = new byte[64];
+    private int size;
+
+    public int size() { return size; }
+
+    public byte[] toByteArray() { return Arrays.copyOf(buf, size); }
+
+    /** The bytes written so far, without copying; valid up to {@link #size()}. */
+    byte[] array() { return buf; }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+    }
+
+    public void writeByte(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+    }
+
+    public void writeBytes(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+    }
+
+    /** A little-endian integer of {@code bytes} bytes (RDB integer encodings, footers). */
+    public void writeLittleEndian(long v, int bytes) {
+        ensure(bytes);
+        for (int i = 0; i < bytes; i++) buf[size++] = (byte) (v >>> (8 * i));
+    }
+
+    public void writeLength(long len) {
+        if (len < (1 << 6)) {
+            writeByte((int) len);
+        } else if (len < (1 << 14)) {
+            writeByte((int) (0x40 | (len >>> 8)));
+            writeByte((int) (len & 0xff));
+        } else if (len <= 0xffffffffL) {
+            writeByte(0x80);
+            for (int shift = 24; shift >= 0; shift -= 8) writeByte((int) (len >>> shift));
+        } else {
+            writeByte(0x81);
+            for (int shift = 56; shift >= 0; shift -= 8) writeByte((int) (len >>> shift));
+        }
+    }
+
+    /**
+     * A string: canonical integers that fit in 32 bits as {@code 11000000|01|10} plus 1, 2 or 4
+     * little-endian bytes (what Redis writes for them too), anything else as length + bytes.
+     * Never LZF-compressed.
+     */
+    public void writeString(byte[] s) {
+        if (s.length <= 11 && Numbers.isLong(s)) {
+            long v = Numbers.parseLong(s);
+            if (v == (byte) v) {
+                writeByte(0xc0 | ENC_INT8);
+                writeLittleEndian(v, 1);
+                return;
+            } else if (v == (short) v) {
+                writeByte(0xc0 | ENC_INT16);
+                writeLittleEndian(v, 2);
+                return;
+            } else if (v == (int) v) {
+                writeByte(0xc0 | ENC_INT32);
+                writeLittleEndian(v, 4);
+                return;
+            }
+        }
+        writeLength(s.length);
+        writeBytes(s, 0, s.length);
+    }
+}
