@@ -287,7 +287,7 @@ public final class KeyCommands {
      * A cursor as Redis reads it with strtoul: unsigned 64-bit decimal with an optional sign
      * (a negative value wraps around), no leading space, nothing after the digits; "" is 0.
      */
-    static long parseCursor(byte[] b) {
+    public static long parseCursor(byte[] b) {
         int n = b.length, i = 0;
         if (n == 0) return 0;
         boolean negative = false;

@@ -102,6 +102,20 @@ public final class Client {
     public long commandsProcessed() { return commandsProcessed; }
     void countCommand() { commandsProcessed++; }
 
+    /**
+     * Parks this client: called by a blocking command (BLPOP, BZPOPMIN, XREAD BLOCK ...) that
+     * found nothing to serve, instead of writing a reply. The client stops processing input;
+     * when one of {@code keys} (in the selected database) is created or signalled, the same
+     * command is run again, with its locks, in FIFO order among the clients blocked on that
+     * key; if it then calls block again it stays parked where it was. When
+     * {@code timeoutMillis} (0 = forever) passes first, {@code onTimeout} writes the timeout
+     * reply (e.g. {@code RespWriter::nullArray}). Inside MULTI or a script the timeout reply is
+     * written at once, as in Redis.
+     */
+    public void block(byte[][] keys, long timeoutMillis, java.util.function.Consumer<RespWriter> onTimeout) {
+        throw new io.ferrite.server.protocol.CommandError("ERR blocking commands are not available yet");
+    }
+
     public String address() { return format(channel.remoteAddress()); }
     public String localAddress() { return format(channel.localAddress()); }
 
