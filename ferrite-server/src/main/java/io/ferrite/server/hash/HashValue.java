@@ -118,14 +118,16 @@ public final class HashValue implements Value {
         if (pack != null && (field.length > maxValue || value.length > maxValue)) convertToTable(0);
         if (pack != null) {
             int off = pack.find(field, 2);
-            if (off >= 0) {
+            boolean added = off < 0;
+            if (added) {
+                pack.append(field);
+                pack.append(value);
+            } else {
                 pack.replace(pack.next(off), value);
-                return false;
             }
-            pack.append(field);
-            pack.append(value);
+            // Checked after updates too: a CONFIG SET that lowered the limit takes effect here.
             if (pack.size() / 2 > maxEntries) convertToTable(0);
-            return true;
+            return added;
         }
         return table.put(field, value) == null;
     }
