@@ -3,6 +3,7 @@ package io.ferrite.server.hash;
 import io.ferrite.server.collection.BytesMap;
 import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.RespWriter;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -185,7 +186,7 @@ public final class HashValue implements Value {
      * ({@code fromListpack}) keeps its long values, as Redis keeps them. Null when a field repeats
      * or the pairs are odd or empty (Redis rejects those payloads).
      */
-    public static HashValue load(java.util.List<byte[]> pairs, boolean fromListpack, long maxEntries, long maxValue) {
+    public static HashValue load(List<byte[]> pairs, boolean fromListpack, long maxEntries, long maxValue) {
         int n = pairs.size() / 2;
         if (n == 0 || pairs.size() % 2 != 0) return null;
         HashValue h = new HashValue();

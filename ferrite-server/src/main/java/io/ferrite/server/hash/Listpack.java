@@ -119,21 +119,24 @@ public final class Listpack {
     public int find(byte[] s, int sOff, int sLen, int stride) {
         byte[] b = buf;
         int off = 0;
-        for (int i = 0; i < count; i++) {
-            int hdr = off;
-            int len = b[off];
+        for (int i = 0; i < count; i += stride) {
+            int len = b[off], data;
             if (len >= 0) {
-                off++;
+                data = off + 1; // one-byte header: the common case
             } else {
-                len = lengthAt(hdr);
-                off = dataAt(hdr);
+                len = lengthAt(off);
+                data = dataAt(off);
             }
-            if (i % stride == 0 && len == sLen && Arrays.equals(b, off, off + len, s, sOff, sOff + sLen)) {
-                return hdr;
-            }
-            off += len;
+            if (len == sLen && Arrays.equals(b, data, data + len, s, sOff, sOff + sLen)) return off;
+            off = data + len;
+            for (int k = 1; k < stride && off < used; k++) off = skip(off); // values are not candidates
         }
         return -1;
+    }
+
+    private int skip(int off) {
+        int len = buf[off];
+        return len >= 0 ? off + 1 + len : dataAt(off) + lengthAt(off);
     }
 
     private static int headerSize(int len) {

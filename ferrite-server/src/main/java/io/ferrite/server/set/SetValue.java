@@ -6,6 +6,7 @@ import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -365,7 +366,7 @@ public final class SetValue implements Value {
      * start past set-max-intset-entries, else an intset converting as members arrive. Null when
      * a member repeats or there is none (Redis rejects those payloads).
      */
-    public static SetValue load(java.util.List<byte[]> members, Limits l) {
+    public static SetValue load(List<byte[]> members, Limits l) {
         if (members.isEmpty()) return null;
         SetValue s = members.size() > l.intsetMax() ? newHashtable(members.size()) : newIntset();
         for (byte[] m : members) if (!s.add(m, l)) return null;
@@ -373,7 +374,7 @@ public final class SetValue implements Value {
     }
 
     /** A set loaded from a Redis listpack payload (RDB_TYPE_SET_LISTPACK); null on duplicates. */
-    public static SetValue loadListpack(java.util.List<byte[]> members, Limits l) {
+    public static SetValue loadListpack(List<byte[]> members, Limits l) {
         if (members.isEmpty()) return null;
         SetValue s = newListpack();
         if (members.size() > l.listpackEntries) s.convertToTable(members.size());
