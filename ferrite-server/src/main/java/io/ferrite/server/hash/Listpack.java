@@ -127,7 +127,11 @@ public final class Listpack {
                 len = lengthAt(off);
                 data = dataAt(off);
             }
-            if (len == sLen && Arrays.equals(b, data, data + len, s, sOff, sOff + sLen)) return off;
+            // The last byte first: fields often share a prefix ("user:17", "user:18").
+            if (len == sLen && (len == 0 || b[data + len - 1] == s[sOff + len - 1])
+                    && Arrays.equals(b, data, data + len, s, sOff, sOff + sLen)) {
+                return off;
+            }
             off = data + len;
             for (int k = 1; k < stride && off < used; k++) off = skip(off); // values are not candidates
         }
@@ -184,7 +188,7 @@ public final class Listpack {
         int newSize = headerSize(s.length) + s.length;
         int delta = newSize - (oldEnd - off);
         if (delta > 0) ensure(delta);
-        System.arraycopy(buf, oldEnd, buf, oldEnd + delta, used - oldEnd);
+        if (delta != 0) System.arraycopy(buf, oldEnd, buf, oldEnd + delta, used - oldEnd);
         int d = writeHeader(buf, off, s.length);
         System.arraycopy(s, 0, buf, d, s.length);
         used += delta;
