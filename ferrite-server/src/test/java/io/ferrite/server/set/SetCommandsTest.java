@@ -205,6 +205,17 @@ class SetCommandsTest {
     }
 
     @Test
+    void spopOfTheLastMemberDeletesTheKey() {
+        try (Jedis j = ferrite.jedis()) {
+            j.sadd("one", "a");
+            j.sadd("int", "7");
+            assertThat(j.spop("one")).isEqualTo("a");
+            assertThat(j.spop("int")).isEqualTo("7");
+            assertThat(j.exists("one", "int")).isZero();
+        }
+    }
+
+    @Test
     void spopCountErrors() {
         try (Jedis j = ferrite.jedis()) {
             j.sadd("s", "a");
