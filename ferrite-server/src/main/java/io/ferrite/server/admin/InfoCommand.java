@@ -54,25 +54,21 @@ public final class InfoCommand {
 
     static void info(Client c) {
         Set<String> wanted = new LinkedHashSet<>();
-        boolean all = false, everything = false;
+        boolean all = false;
         if (c.argc() == 1) wanted.addAll(DEFAULT_SECTIONS);
         for (int i = 1; i < c.argc(); i++) {
             String s = new String(c.arg(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
             switch (s) {
                 case "default" -> wanted.addAll(DEFAULT_SECTIONS);
-                case "all" -> all = true;
-                case "everything" -> {
-                    all = true;
-                    everything = true;
-                }
+                case "all", "everything" -> all = true; // no modules: everything adds nothing to all
                 default -> wanted.add(s);
             }
         }
-        c.reply().verbatim("txt", generate(c, wanted, all, everything));
+        c.reply().verbatim("txt", generate(c, wanted, all));
     }
 
     /** The INFO text for the wanted sections (all of them when {@code all}). */
-    static String generate(Client c, Set<String> wanted, boolean all, boolean everything) {
+    static String generate(Client c, Set<String> wanted, boolean all) {
         FerriteServer server = c.server();
         Sections out = new Sections(wanted, all);
         if (out.begin("Server", "server")) server(out, server);

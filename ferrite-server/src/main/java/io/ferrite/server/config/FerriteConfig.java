@@ -536,10 +536,10 @@ public final class FerriteConfig {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static String configLine(ConfigParam p) {
+    private String configLine(ConfigParam p) {
+        // Strings are quoted (they may hold anything); numbers and word lists are written bare.
         String v = p.value();
-        boolean words = p.kind == Kind.SPECIAL || p.kind == Kind.ENUM;
-        if (!words || v.isEmpty()) v = quote(v);
+        if (p.kind == Kind.STRING || p == dir || v.isEmpty()) v = quote(v);
         return p.name + " " + v;
     }
 

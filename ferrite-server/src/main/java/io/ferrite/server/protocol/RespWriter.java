@@ -99,7 +99,13 @@ public final class RespWriter {
     /** A long written as a bulk string (e.g. CONFIG GET values, INCRBYFLOAT results). */
     public void bulkLong(long v) {
         int n = formatLong(v, digits);
-        bulk(digits, digits.length - n, n);
+        // The length header is written by hand: writeLong would reuse (and clobber) digits.
+        out.writeByte('$');
+        if (n >= 10) out.writeByte('0' + n / 10);
+        out.writeByte('0' + n % 10);
+        out.writeBytes(CRLF);
+        out.writeBytes(digits, digits.length - n, n);
+        out.writeBytes(CRLF);
     }
 
     public void nullBulk() { out.writeBytes(protocol == 3 ? NULL3 : NULL_BULK2); }
