@@ -24,13 +24,20 @@ public final class ConnectionCommands {
     private ConnectionCommands() {}
 
     public static void register(CommandTable.Builder t) {
-        t.add("ping", -1, "fast", "@connection", 0, 0, 0, ConnectionCommands::ping);
-        t.add("echo", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::echo);
-        t.add("hello", -1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::hello);
-        t.add("auth", -2, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::auth);
-        t.add("select", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::select);
-        t.add("quit", -1, "allow_busy noscript loading stale fast no_auth", "@connection", 0, 0, 0, ConnectionCommands::quit);
-        t.add("reset", 1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::reset);
+        t.add("ping", -1, "fast", "@connection", 0, 0, 0, ConnectionCommands::ping,
+                "Checks that the connection is alive: replies PONG, or the given message.");
+        t.add("echo", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::echo,
+                "Replies with the given message.");
+        t.add("hello", -1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::hello,
+                "Chooses the protocol version, optionally authenticating and naming the connection.");
+        t.add("auth", -2, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::auth,
+                "Authenticates the connection.");
+        t.add("select", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::select,
+                "Makes another numbered database the current one.");
+        t.add("quit", -1, "allow_busy noscript loading stale fast no_auth", "@connection", 0, 0, 0, ConnectionCommands::quit,
+                "Closes the connection once the reply is sent.");
+        t.add("reset", 1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::reset,
+                "Returns the connection to the state of a new one.");
         ClientCommands.register(t);
     }
 

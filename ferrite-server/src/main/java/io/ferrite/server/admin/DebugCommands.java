@@ -23,7 +23,8 @@ public final class DebugCommands {
     private DebugCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.add("debug", -2, "admin noscript loading stale lock_all", "", 0, 0, 0, DebugCommands::debug);
+        t.add("debug", -2, "admin noscript loading stale lock_all", "", 0, 0, 0, DebugCommands::debug,
+                "Introspection and testing helpers.");
     }
 
     static void debug(Client c) {

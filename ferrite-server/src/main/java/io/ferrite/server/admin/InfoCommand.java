@@ -49,7 +49,8 @@ public final class InfoCommand {
             "stats", "replication", "cpu", "module_list", "errorstats", "cluster", "keyspace");
 
     static void register(CommandTable.Builder t) {
-        t.add("info", -1, "loading stale lock_all", "@dangerous", 0, 0, 0, InfoCommand::info);
+        t.add("info", -1, "loading stale lock_all", "@dangerous", 0, 0, 0, InfoCommand::info,
+                "Server information and statistics, by section.");
     }
 
     static void info(Client c) {

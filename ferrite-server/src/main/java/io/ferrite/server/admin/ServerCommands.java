@@ -21,21 +21,30 @@ public final class ServerCommands {
 
     public static void register(CommandTable.Builder t) {
         t.group("server");
-        t.add("dbsize", 1, "readonly fast lock_all", "@keyspace", 0, 0, 0, ServerCommands::dbsize);
-        t.add("flushdb", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushdb);
-        t.add("flushall", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushall);
-        t.add("swapdb", 3, "write fast lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::swapdb);
-        t.add("time", 1, "loading stale fast", "", 0, 0, 0, ServerCommands::time);
-        t.add("lastsave", 1, "loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::lastsave);
-        t.add("monitor", 1, "admin noscript loading stale", "", 0, 0, 0, ServerCommands::monitor);
-        t.add("shutdown", -1, "admin noscript loading stale no_multi allow_busy", "", 0, 0, 0, ServerCommands::shutdown);
+        t.add("dbsize", 1, "readonly fast lock_all", "@keyspace", 0, 0, 0, ServerCommands::dbsize,
+                "Counts the keys of the current database.");
+        t.add("flushdb", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushdb,
+                "Deletes every key of the current database.");
+        t.add("flushall", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushall,
+                "Deletes every key of every database.");
+        t.add("swapdb", 3, "write fast lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::swapdb,
+                "Exchanges the contents of two databases.");
+        t.add("time", 1, "loading stale fast", "", 0, 0, 0, ServerCommands::time,
+                "The server clock: unix seconds and the microseconds within them.");
+        t.add("lastsave", 1, "loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::lastsave,
+                "The unix time of the last successful save.");
+        t.add("monitor", 1, "admin noscript loading stale", "", 0, 0, 0, ServerCommands::monitor,
+                "Streams every command the server runs to this connection.");
+        t.add("shutdown", -1, "admin noscript loading stale no_multi allow_busy", "", 0, 0, 0, ServerCommands::shutdown,
+                "Stops the server.");
         InfoCommand.register(t);
         CommandCommands.register(t);
         SlowLogCommands.register(t);
         DebugCommands.register(t);
 
         t.group("generic");
-        t.add("wait", 3, "", "@connection", 0, 0, 0, ServerCommands::waitReplicas);
+        t.add("wait", 3, "", "@connection", 0, 0, 0, ServerCommands::waitReplicas,
+                "Waits until replicas acknowledge this connection's writes.");
 
         // Only FLUSH, which Redis's test harness sends before every unit: with no function
         // libraries and no script cache yet, there is nothing to flush. The scripting family

@@ -135,14 +135,17 @@ class CommandCommandTest {
 
     @Test
     void commandDocsGivesSummaryAndGroupAndNestsSubcommands() throws IOException {
+        String ping = ferrite.server().commandTable().lookup("ping").summary();
+        String wait = ferrite.server().commandTable().lookup("wait").summary();
+        assertThat(ping).isNotEmpty();
         try (RawConnection r = raw()) {
-            assertThat(call(r, "COMMAND", "DOCS", "ping", "nosuch"))
-                    .isEqualTo("*2\r\n$4\r\nping\r\n*4\r\n$7\r\nsummary\r\n$0\r\n\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n");
+            assertThat(call(r, "COMMAND", "DOCS", "ping", "nosuch")).isEqualTo("*2\r\n$4\r\nping\r\n*4\r\n$7\r\nsummary\r\n$"
+                    + ping.length() + "\r\n" + ping + "\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n");
             String config = call(r, "COMMAND", "DOCS", "config");
             assertThat(config).contains("$5\r\ngroup\r\n$6\r\nserver\r\n").contains("$11\r\nsubcommands\r\n*10\r\n$10\r\nconfig|get\r\n");
             call(r, "HELLO", "3");
-            assertThat(call(r, "COMMAND", "DOCS", "wait")).isEqualTo("%1\r\n$4\r\nwait\r\n%2\r\n$7\r\nsummary\r\n$0\r\n\r\n"
-                    + "$5\r\ngroup\r\n$7\r\ngeneric\r\n");
+            assertThat(call(r, "COMMAND", "DOCS", "wait")).isEqualTo("%1\r\n$4\r\nwait\r\n%2\r\n$7\r\nsummary\r\n$"
+                    + wait.length() + "\r\n" + wait + "\r\n$5\r\ngroup\r\n$7\r\ngeneric\r\n");
         }
     }
 
