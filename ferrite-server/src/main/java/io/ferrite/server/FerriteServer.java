@@ -111,6 +111,7 @@ public final class FerriteServer implements AutoCloseable {
     public Monitors monitors() { return monitors; }
     public Dispatcher dispatcher() { return dispatcher; }
     public BlockedClients blockedClients() { return blockedClients; }
+    public ActiveExpiry activeExpiry() { return activeExpiry; }
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }

@@ -8,6 +8,7 @@ import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
+import io.ferrite.server.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -39,8 +40,62 @@ public final class DebugCommands {
         if (sub.equals("help") && argc == 2) help(c);
         else if (sub.equals("sleep") && argc == 3) sleep(c);
         else if (sub.equals("object") && argc == 3) object(c);
+        else if (sub.equals("set-active-expire") && argc == 3) setActiveExpire(c);
+        else if (sub.equals("protocol") && argc == 3) protocol(c);
         else throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
                     + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try DEBUG HELP.");
+    }
+
+    /** DEBUG SET-ACTIVE-EXPIRE 0|1: Redis's tests turn the active cycle off to observe lazy expiry. */
+    static void setActiveExpire(Client c) {
+        c.server().activeExpiry().enabled(Numbers.parseLong(c.arg(2)) != 0);
+        c.reply().ok();
+    }
+
+    /** DEBUG PROTOCOL type: one reply of each RESP type, for client and protocol tests. */
+    static void protocol(Client c) {
+        RespWriter w = c.reply();
+        switch (new String(c.arg(2), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)) {
+            case "string" -> w.bulk("Hello World");
+            case "integer" -> w.integer(12345);
+            case "double" -> w.doubleValue(3.141);
+            case "bignum" -> w.bigNumber("1234567999999999999999999999999999999");
+            case "null" -> w.nullBulk();
+            case "array", "set" -> {
+                boolean set = c.arg(2).length == 3;
+                if (set) w.set(3); else w.array(3);
+                for (int j = 0; j < 3; j++) w.integer(j);
+            }
+            case "map" -> {
+                w.map(3);
+                for (int j = 0; j < 3; j++) {
+                    w.integer(j);
+                    w.bool(j == 1);
+                }
+            }
+            case "attrib" -> {
+                if (w.resp3()) {
+                    w.attribute(1);
+                    w.bulk("key-popularity");
+                    w.array(2);
+                    w.bulk("key:123");
+                    w.integer(90);
+                }
+                w.bulk("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (!w.resp3()) throw new CommandError("ERR RESP2 is not supported by this command");
+                w.push(2);
+                w.bulk("server-cpu-usage");
+                w.integer(42);
+                w.bulk("Some real reply following the push reply");
+            }
+            case "true" -> w.bool(true);
+            case "false" -> w.bool(false);
+            case "verbatim" -> w.verbatim("txt", "This is a verbatim\nstring");
+            default -> throw new CommandError("ERR Wrong protocol type name. Please use one of the following: "
+                    + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+        }
     }
 
     /** DEBUG SLEEP seconds: decimals allowed; like strtod, text that is no number sleeps 0. */

@@ -138,7 +138,7 @@ public final class InfoCommand {
         o.field("maxclients", s.config().maxclients.longValue());
         o.field("client_recent_max_input_buffer", 0);
         o.field("client_recent_max_output_buffer", 0);
-        o.field("blocked_clients", 0);
+        o.field("blocked_clients", s.blockedClients().blockedCount());
         o.field("tracking_clients", 0);
         o.field("clients_in_timeout_table", 0);
         o.field("total_blocking_keys", 0);

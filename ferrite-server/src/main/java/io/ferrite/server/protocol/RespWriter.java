@@ -159,6 +159,17 @@ public final class RespWriter {
         out.writeBytes(CRLF);
     }
 
+    /** A big number: RESP3 '(' type, RESP2 a bulk string. */
+    public void bigNumber(String digits) {
+        if (protocol != 3) { bulk(digits); return; }
+        out.writeByte('(');
+        out.writeCharSequence(digits, StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
+    }
+
+    /** An attribute map of n pairs (RESP3 '|'); the real reply follows it. RESP3 only. */
+    public void attribute(long n) { header('|', n); }
+
     private void header(char type, long n) {
         out.writeByte(type);
         writeLong(n);
