@@ -6,6 +6,7 @@ import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.DbEntry;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.protocol.LongDouble;
 import io.ferrite.server.protocol.Numbers;
 import io.ferrite.server.protocol.RespWriter;
 import java.math.BigDecimal;
