@@ -450,6 +450,13 @@ public final class StringCommands {
             return;
         }
         checkStringLength(c, offset, value.length);
+        if (offset + value.length <= b.length) {
+            // In place: a stored string is owned by its key alone (COPY clones it).
+            System.arraycopy(value, 0, b, (int) offset, value.length);
+            db.touched(e);
+            c.reply().integer(b.length);
+            return;
+        }
         byte[] v = Arrays.copyOf(b, (int) Math.max(b.length, offset + value.length));
         System.arraycopy(value, 0, v, (int) offset, value.length);
         db.update(e, v);
