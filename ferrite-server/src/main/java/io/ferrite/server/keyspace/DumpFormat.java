@@ -1,5 +1,7 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.list.ListDump;
+import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
 
 /**
@@ -54,6 +56,9 @@ public final class DumpFormat {
         if (value instanceof byte[] s) {
             out.writeByte(TYPE_STRING);
             out.writeString(s);
+        } else if (value instanceof ListValue l) {
+            out.writeByte(ListDump.RDB_TYPE_LIST);
+            ListDump.write(l, out);
         } else {
             throw NOT_SUPPORTED;
         }
@@ -84,6 +89,7 @@ public final class DumpFormat {
     private static Object readObject(int type, RdbInput in) {
         return switch (type) {
             case TYPE_STRING -> in.readString();
+            case ListDump.RDB_TYPE_LIST, ListDump.RDB_TYPE_LIST_QUICKLIST_2 -> ListDump.read(type, in);
             default -> throw BAD_FORMAT;
         };
     }
