@@ -52,10 +52,15 @@ public final class BlockedClients implements ReadyKeys {
         final int db;
         final byte[][] keys;
         final Consumer<RespWriter> onTimeout;
+        // The shard locks of the command, fixed when it parked: serveHead runs on another
+        // thread and may look at a waiter that has just timed out, whose client has already
+        // cleared its arguments or decoded its next command.
+        final long locks;
         State state = State.WAITING;
         io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
 
-        Waiter(Client client, CommandSpec command, int db, byte[][] keys, Consumer<RespWriter> onTimeout) {
+        Waiter(Client client, CommandSpec command, int db, byte[][] keys, Consumer<RespWriter> onTimeout, long locks) {
+            this.locks = locks;
             this.client = client;
             this.command = command;
             this.db = db;
@@ -159,7 +164,8 @@ public final class BlockedClients implements ReadyKeys {
      * shard locks held. The command wrote no reply.
      */
     public Waiter block(Client c, CommandSpec command, byte[][] keys, long timeoutMillis, Consumer<RespWriter> onTimeout) {
-        Waiter w = new Waiter(c, command, c.db().index(), keys.clone(), onTimeout);
+        Waiter w = new Waiter(c, command, c.db().index(), keys.clone(), onTimeout,
+                dispatcher.lockSet(c, command));
         for (byte[] k : w.keys) {
             waiters[keyspace.shardIndex(k)].computeIfAbsent(new WaitKey(w.db, k), x -> new ArrayDeque<>()).addLast(w);
         }
@@ -215,7 +221,7 @@ public final class BlockedClients implements ReadyKeys {
         Client c = head.client;
         ByteBuf out = c.channel().alloc().buffer(64);
         boolean[] served = new boolean[1];
-        dispatcher.runWithKeyLocks(c, head.command, () -> {
+        dispatcher.runWithLocks(head.locks, () -> {
             if (head.state != State.WAITING) return; // timed out, gone, or served by another thread
             // The client's writer is borrowed only here, under the locks and while WAITING: a
             // timeout on the client's loop writes through the same writer, but only after it
@@ -251,7 +257,7 @@ public final class BlockedClients implements ReadyKeys {
     private void timeOut(Waiter w) {
         Client c = w.client;
         boolean[] expired = new boolean[1];
-        dispatcher.runWithKeyLocks(c, w.command, () -> {
+        dispatcher.runWithLocks(w.locks, () -> {
             if (w.state != State.WAITING) return;
             w.state = State.TIMED_OUT;
             unregister(w);
@@ -272,7 +278,7 @@ public final class BlockedClients implements ReadyKeys {
 
     /** The client disconnected while blocked: forget it. */
     public void disconnected(Waiter w) {
-        dispatcher.runWithKeyLocks(w.client, w.command, () -> {
+        dispatcher.runWithLocks(w.locks, () -> {
             if (w.state != State.WAITING) return;
             w.state = State.GONE;
             unregister(w);
