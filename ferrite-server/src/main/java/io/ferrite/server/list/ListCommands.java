@@ -73,14 +73,27 @@ public final class ListCommands {
         throw CommandError.WRONGTYPE;
     }
 
-    /** After elements were removed: delete an emptied list, else maybe back to a listpack. */
-    private static void removed(Client c, DbEntry e, ListValue l) {
+    /**
+     * After count elements were removed: delete an emptied list, else maybe back to a listpack.
+     * Redis counts one change per element (server.dirty += count), the Database one per call.
+     */
+    private static void removed(Client c, DbEntry e, ListValue l, long count) {
         if (l.isEmpty()) {
             c.db().remove(e);
         } else {
             l.afterShrinking(fill(c));
             c.db().touched(e);
         }
+        moreChanges(c, count - 1);
+    }
+
+    /**
+     * Adds to the change counter (INFO rdb_changes_since_last_save) what Redis counts beyond
+     * the one change each Database add/remove/touched records: Redis counts list changes per
+     * element, and not at all for creating or deleting the key.
+     */
+    private static void moreChanges(Client c, long n) {
+        if (n != 0) c.db().keyspace().stats().dirty.add(n);
     }
 
     /** LEFT → true (head), RIGHT → false; anything else is a syntax error. */
@@ -123,6 +136,7 @@ public final class ListCommands {
         // A new key wakes clients blocked on it (Database.add signals); they are served after
         // this command, so this reply still counts the elements they will take.
         if (e == null) db.add(key, l); else db.touched(e);
+        moreChanges(c, argc - 3);
         c.reply().integer(l.size());
     }
 
@@ -308,7 +322,7 @@ public final class ListCommands {
             fromTail = size - end - 1;
         }
         l.trim(fromHead, fromTail);
-        removed(c, e, l);
+        removed(c, e, l, fromHead + fromTail);
         c.reply().ok();
     }
 
@@ -322,12 +336,7 @@ public final class ListCommands {
         }
         ListValue l = list(e);
         long n = l.remove(c.arg(3), count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count), count < 0);
-        if (l.isEmpty()) {
-            c.db().remove(e);
-        } else if (n > 0) {
-            l.afterShrinking(fill(c));
-            c.db().touched(e);
-        }
+        if (n > 0) removed(c, e, l, n);
         c.reply().integer(n);
     }
 
@@ -356,12 +365,13 @@ public final class ListCommands {
         }
         if (!hasCount) {
             w.bulk(l.pop(front));
+            count = 1;
         } else {
-            long n = Math.min(count, l.size());
-            w.array(n);
-            for (long i = 0; i < n; i++) w.bulk(l.pop(front));
+            count = Math.min(count, l.size());
+            w.array(count);
+            for (long i = 0; i < count; i++) w.bulk(l.pop(front));
         }
-        removed(c, e, l);
+        removed(c, e, l, count);
     }
 
     static void lmpop(Client c) { mpop(c, 1, false); }
@@ -408,7 +418,7 @@ public final class ListCommands {
             w.bulk(key);
             w.array(n);
             for (long k = 0; k < n; k++) w.bulk(l.pop(front));
-            removed(c, e, l);
+            removed(c, e, l, n);
             return;
         }
         if (blocking) {
@@ -440,7 +450,7 @@ public final class ListCommands {
             w.array(2);
             w.bulk(key);
             w.bulk(l.pop(front));
-            removed(c, e, l);
+            removed(c, e, l, 1);
             return;
         }
         c.block(keys(c, 1, nkeys), timeout, RespWriter::nullArray);
@@ -513,7 +523,8 @@ public final class ListCommands {
         dst.push(v, to);
         // Destination first: with source == destination the list is never empty here.
         if (created) db.add(dstKey, dst); else db.touched(de);
-        removed(c, se, src);
+        // Redis counts one change for the whole move: the push records none.
+        removed(c, se, src, 0);
         c.reply().bulk(v);
     }
 }

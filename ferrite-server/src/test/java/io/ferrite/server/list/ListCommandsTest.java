@@ -526,6 +526,39 @@ class ListCommandsTest {
 
     // ---- keyspace integration
 
+    private static long changes() {
+        return ferrite.server().keyspace().stats().dirty.sum();
+    }
+
+    private static void assertChanges(Runnable call, long expected) {
+        long before = changes();
+        call.run();
+        assertThat(changes() - before).isEqualTo(expected);
+    }
+
+    /** INFO rdb_changes_since_last_save counts as Redis: one per element pushed or removed. */
+    @Test
+    void changeCounterCountsElementsAsRedisDoes() {
+        try (Jedis j = ferrite.jedis()) {
+            assertChanges(() -> j.rpush("l", "a", "b", "c", "d", "e", "f"), 6);
+            assertChanges(() -> j.lpush("l", "z"), 1);
+            assertChanges(() -> j.lpop("l", 2), 2);
+            assertChanges(() -> j.rpop("l"), 1);
+            assertChanges(() -> j.lmove("l", "m", ListDirection.LEFT, ListDirection.LEFT), 1);
+            assertChanges(() -> j.lmove("l", "l", ListDirection.LEFT, ListDirection.RIGHT), 1);
+            assertChanges(() -> j.lset("l", 0, "x"), 1);
+            assertChanges(() -> j.linsert("l", ListPosition.AFTER, "x", "y"), 1);
+            assertChanges(() -> j.linsert("l", ListPosition.AFTER, "zz", "y"), 0);
+            assertChanges(() -> j.lrem("l", 0, "y"), 1);
+            assertChanges(() -> j.lrem("l", 0, "zz"), 0);
+            assertChanges(() -> j.ltrim("l", 0, -1), 0);
+            assertChanges(() -> j.ltrim("l", 1, 1), 2); // x e c → e
+            assertChanges(() -> j.lmpop(ListDirection.LEFT, 5, "l"), 1);
+            assertChanges(() -> j.blpop(0.0, "m"), 1);
+            assertThat(j.dbSize()).isZero();
+        }
+    }
+
     @Test
     void copyRenameAndObjectWorkOnLists() {
         try (Jedis j = ferrite.jedis()) {
