@@ -124,7 +124,7 @@ public final class ListCommands {
                 c.reply().integer(0);
                 return;
             }
-            l = new ListValue();
+            l = new ListValue(c.argc() - 2);
         } else {
             l = list(e);
         }
@@ -494,6 +494,10 @@ public final class ListCommands {
 
     private static void blockingMove(Client c, boolean from, boolean to, long timeout) {
         DbEntry e = c.db().lookup(c.arg(1));
+        if (e == null && c.neverBlock()) {
+            c.reply().nullBulk(); // MULTI or a script: Redis answers like LMOVE on a missing list
+            return;
+        }
         if (e == null || (c.serving() && !(e.value() instanceof ListValue))) {
             // Redis replies a null array, not a null bulk, when BLMOVE times out.
             c.block(keys(c, 1, 1), timeout, RespWriter::nullArray);

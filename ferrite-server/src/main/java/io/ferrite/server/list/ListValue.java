@@ -70,7 +70,12 @@ public final class ListValue implements Value {
 
     /** A new, empty list in the listpack encoding. */
     public ListValue() {
-        head = tail = new Node(4);
+        this(4);
+    }
+
+    /** A new, empty listpack with room for about expected elements (LPUSH of many at once). */
+    public ListValue(int expected) {
+        head = tail = new Node(Math.max(1, Math.min(expected, 1024)));
         nodeCount = 1;
     }
 
