@@ -54,7 +54,8 @@ public final class Dispatcher {
             rejectUnknown(c, argv, argc);
             return;
         }
-        if (cmd.isContainer()) {
+        if (cmd.isContainer() && (argc >= 2 || cmd.handler == null)) {
+            // A container with a handler of its own (COMMAND) runs it when called alone.
             if (argc < 2) {
                 reject(c, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
                 return;
@@ -114,7 +115,9 @@ public final class Dispatcher {
         c.lastCommand(cmd.fullName);
 
         Client.ReplyMode modeAfter = c.replyMode();
-        if (modeAfter == Client.ReplyMode.OFF || modeBefore == Client.ReplyMode.SKIP) out.writerIndex(mark);
+        // CLIENT REPLY ON run while skipping still sends its +OK, as in Redis.
+        if (modeAfter == Client.ReplyMode.OFF
+                || (modeBefore == Client.ReplyMode.SKIP && modeAfter != Client.ReplyMode.ON)) out.writerIndex(mark);
         if (modeBefore == Client.ReplyMode.SKIP && modeAfter == Client.ReplyMode.SKIP) c.replyMode(Client.ReplyMode.ON);
         if (modeAfter == Client.ReplyMode.SKIP_NEXT) c.replyMode(Client.ReplyMode.SKIP);
 

@@ -1,8 +1,13 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.hash.HashValue;
+import io.ferrite.server.hash.RdbListpack;
 import io.ferrite.server.list.ListDump;
 import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.set.SetValue;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The serialized form of one value for DUMP and RESTORE: Redis's own format (cluster.c
@@ -35,6 +40,7 @@ public final class DumpFormat {
     /** The RDB version written in footers (Redis 7.2's); payloads up to this version restore. */
     public static final int RDB_VERSION = 11;
     static final int TYPE_STRING = 0;
+    static final int TYPE_SET = 2, TYPE_HASH = 4, TYPE_SET_INTSET = 11, TYPE_HASH_LISTPACK = 16, TYPE_SET_LISTPACK = 20;
     private static final int FOOTER = 10;
 
     static final CommandError NOT_SUPPORTED = new CommandError("ERR DUMP not supported for this type yet");
@@ -59,6 +65,19 @@ public final class DumpFormat {
         } else if (value instanceof ListValue l) {
             out.writeByte(ListDump.RDB_TYPE_LIST);
             ListDump.write(l, out);
+        } else if (value instanceof HashValue h) {
+            // The plain RDB_TYPE_HASH form (length, then field and value strings): every Redis
+            // since 1.x loads it, choosing its own encoding.
+            out.writeByte(TYPE_HASH);
+            out.writeLength(h.size());
+            h.forEachCopy((f, v) -> {
+                out.writeString(f);
+                out.writeString(v);
+            });
+        } else if (value instanceof SetValue set) {
+            out.writeByte(TYPE_SET);
+            out.writeLength(set.size());
+            for (byte[] m : set.toArray()) out.writeString(m);
         } else {
             throw NOT_SUPPORTED;
         }
@@ -90,7 +109,32 @@ public final class DumpFormat {
         return switch (type) {
             case TYPE_STRING -> in.readString();
             case ListDump.RDB_TYPE_LIST, ListDump.RDB_TYPE_LIST_QUICKLIST_2 -> ListDump.read(type, in);
+            // Encodings are chosen with Redis's default thresholds: the payload reader has no
+            // server configuration; later writes convert with the configured ones.
+            case TYPE_HASH -> orBadFormat(HashValue.load(readStrings(in, 2), false, 128, 64));
+            case TYPE_HASH_LISTPACK -> orBadFormat(HashValue.load(listpack(in.readString()), true, 128, 64));
+            case TYPE_SET -> orBadFormat(SetValue.load(readStrings(in, 1), SetValue.Limits.DEFAULT));
+            case TYPE_SET_LISTPACK -> orBadFormat(SetValue.loadListpack(listpack(in.readString()), SetValue.Limits.DEFAULT));
+            case TYPE_SET_INTSET -> orBadFormat(SetValue.loadIntset(in.readString(), SetValue.Limits.DEFAULT));
             default -> throw BAD_FORMAT;
         };
+    }
+
+    /** A length, then length x perItem strings. */
+    private static List<byte[]> readStrings(RdbInput in, int perItem) {
+        long n = in.readLength();
+        if (n > Integer.MAX_VALUE / perItem) throw BAD_FORMAT;
+        List<byte[]> out = new ArrayList<>((int) Math.min(n * perItem, 1 << 16));
+        for (long i = 0; i < n * perItem; i++) out.add(in.readString());
+        return out;
+    }
+
+    private static List<byte[]> listpack(byte[] blob) {
+        return orBadFormat(RdbListpack.decode(blob));
+    }
+
+    private static <T> T orBadFormat(T value) {
+        if (value == null) throw BAD_FORMAT;
+        return value;
     }
 }

@@ -18,6 +18,8 @@ public final class RespWriter {
     private static final byte[] NULL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SMALL_INTS = new byte[130][];
 
     static {
@@ -99,7 +101,13 @@ public final class RespWriter {
     /** A long written as a bulk string (e.g. CONFIG GET values, INCRBYFLOAT results). */
     public void bulkLong(long v) {
         int n = formatLong(v, digits);
-        bulk(digits, digits.length - n, n);
+        // The length (at most 20) is written without the digits scratch buffer, which holds v.
+        out.writeByte('$');
+        if (n >= 10) out.writeByte('0' + n / 10);
+        out.writeByte('0' + n % 10);
+        out.writeBytes(CRLF);
+        out.writeBytes(digits, digits.length - n, n);
+        out.writeBytes(CRLF);
     }
 
     public void nullBulk() { out.writeBytes(protocol == 3 ? NULL3 : NULL_BULK2); }
@@ -122,7 +130,7 @@ public final class RespWriter {
     public void push(long n) { header(protocol == 3 ? '>' : '*', n); }
 
     public void bool(boolean v) {
-        if (protocol == 3) out.writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (protocol == 3) out.writeBytes(v ? TRUE3 : FALSE3);
         else integer(v ? 1 : 0);
     }
 
@@ -150,6 +158,17 @@ public final class RespWriter {
         out.writeBytes(b);
         out.writeBytes(CRLF);
     }
+
+    /** A big number: RESP3 '(' type, RESP2 a bulk string. */
+    public void bigNumber(String digits) {
+        if (protocol != 3) { bulk(digits); return; }
+        out.writeByte('(');
+        out.writeCharSequence(digits, StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
+    }
+
+    /** An attribute map of n pairs (RESP3 '|'); the real reply follows it. RESP3 only. */
+    public void attribute(long n) { header('|', n); }
 
     private void header(char type, long n) {
         out.writeByte(type);
