@@ -46,6 +46,8 @@ public final class SlowLog {
                 System.arraycopy(a, 0, t, 0, MAX_ARG_LEN);
                 System.arraycopy(more.getBytes(), 0, t, MAX_ARG_LEN, more.length());
                 a = t;
+            } else {
+                a = a.clone(); // the argument may now be a stored value that later changes in place
             }
             args.add(a);
         }

@@ -95,6 +95,7 @@ public final class Dispatcher {
             runLocked(c, cmd);
         } catch (CommandError e) {
             failed = true;
+            out.writerIndex(mark); // a command that failed midway must not leave half a reply
             w.error(e.getMessage());
             stats.countError(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -102,6 +103,7 @@ public final class Dispatcher {
             failed = true;
             LOG.error("command {} failed", cmd.fullName, e);
             String msg = "ERR internal error in '" + cmd.fullName + "': " + e;
+            out.writerIndex(mark);
             w.error(msg);
             stats.countError(msg);
         }

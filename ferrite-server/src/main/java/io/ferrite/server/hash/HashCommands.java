@@ -10,6 +10,8 @@ import io.ferrite.server.keyspace.DbEntry;
 import io.ferrite.server.keyspace.KeyCommands;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.protocol.LongDouble;
+import java.math.BigDecimal;
 import io.ferrite.server.protocol.Numbers;
 import io.ferrite.server.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
@@ -185,22 +187,22 @@ public final class HashCommands {
      * {@link LongDouble} reproduces both, so 0.1 three times reads "0.3" as in Redis.
      */
     static void hincrByFloat(Client c) {
-        LongDouble incr = LongDouble.parse(c.arg(3));
+        BigDecimal incr = LongDouble.parse(c.arg(3));
         if (incr == null) throw CommandError.NOT_FLOAT;
-        if (incr.isInfinite()) throw NAN_OR_INFINITY;
+        if (LongDouble.isInfinite(incr)) throw NAN_OR_INFINITY;
         Database db = c.db();
         byte[] key = c.arg(1);
         DbEntry e = writeEntry(db, key);
         HashValue h = e == null ? new HashValue() : (HashValue) e.value();
         byte[] old = h.get(c.arg(2));
-        LongDouble value = LongDouble.ZERO;
+        BigDecimal value = BigDecimal.ZERO;
         if (old != null) {
             value = LongDouble.parse(old);
             if (value == null) throw HASH_NOT_FLOAT;
         }
-        value = value.add(incr);
-        if (value == null || value.isInfinite()) throw PRODUCES_NAN;
-        byte[] text = value.toHumanString().getBytes(StandardCharsets.US_ASCII);
+        value = LongDouble.add(value, incr);
+        if (value == null || LongDouble.isInfinite(value)) throw PRODUCES_NAN;
+        byte[] text = LongDouble.formatHuman(value).getBytes(StandardCharsets.US_ASCII);
         h.set(c.arg(2), text, maxEntries(c), maxValue(c));
         stored(db, key, e, h);
         c.reply().bulk(text);

@@ -87,7 +87,11 @@ public final class BitmapCommands {
             byte[] v = new byte[byteIndex + 1];
             if (on == 1) v[byteIndex] = (byte) mask;
             db.add(c.arg(1), v);
-        } else if (byteIndex >= b.length || wasSet != (on == 1)) {
+        } else if (byteIndex < b.length && wasSet != (on == 1)) {
+            // In place: a stored string is owned by its key alone (COPY clones), so no copy is needed.
+            b[byteIndex] = (byte) (on == 1 ? b[byteIndex] | mask : b[byteIndex] & ~mask);
+            db.touched(e);
+        } else if (byteIndex >= b.length) {
             byte[] v = Arrays.copyOf(b, Math.max(b.length, byteIndex + 1));
             v[byteIndex] = (byte) (on == 1 ? v[byteIndex] | mask : v[byteIndex] & ~mask);
             db.update(e, v);

@@ -6,6 +6,7 @@ import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.DbEntry;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.protocol.LongDouble;
 import io.ferrite.server.protocol.Numbers;
 import io.ferrite.server.protocol.RespWriter;
 import java.math.BigDecimal;
@@ -218,7 +219,7 @@ public final class StringCommands {
         } else {
             // An expire time already in the past is stored as is: the key then expires on its
             // next access, as in Redis 7.2.
-            db.set(key, value, when);
+            if (e == null) db.add(key, value, when); else db.overwrite(e, value, when);
         }
         if ((flags & SET_GET) == 0) {
             if (intReply) w.integer(1); else w.ok();
@@ -449,6 +450,13 @@ public final class StringCommands {
             return;
         }
         checkStringLength(c, offset, value.length);
+        if (offset + value.length <= b.length) {
+            // In place: a stored string is owned by its key alone (COPY clones it).
+            System.arraycopy(value, 0, b, (int) offset, value.length);
+            db.touched(e);
+            c.reply().integer(b.length);
+            return;
+        }
         byte[] v = Arrays.copyOf(b, (int) Math.max(b.length, offset + value.length));
         System.arraycopy(value, 0, v, (int) offset, value.length);
         db.update(e, v);

@@ -456,7 +456,7 @@ class HashCommandsTest {
         try (Jedis j = ferrite.jedis()) {
             j.hset("h", "a", "1");
             Map<String, String> big = new HashMap<>();
-            for (int i = 0; i < 200; i++) big.put("f" + i, "v" + i);
+            for (int i = 0; i < 600; i++) big.put("f" + i, "v" + i);
             j.hset("big", big);
             assertThat(j.copy("h", "h2", false)).isTrue();
             assertThat(j.copy("big", "big2", false)).isTrue();
@@ -475,7 +475,7 @@ class HashCommandsTest {
         try (Jedis j = ferrite.jedis()) {
             j.hset("small", Map.of("a", "1", "b", "hello", "n", "-70000"));
             Map<String, String> big = new HashMap<>();
-            for (int i = 0; i < 300; i++) big.put("field" + i, "value" + i);
+            for (int i = 0; i < 600; i++) big.put("field" + i, "value" + i);
             j.hset("big", big);
             for (String key : List.of("small", "big")) {
                 byte[] payload = j.dump(key);

@@ -564,4 +564,18 @@ class BitmapCommandsTest {
             assertThat(j.get(bytes("dst"))).isEqualTo(new byte[] {(byte) 0xff});
         }
     }
+
+    @Test
+    void inPlaceWritesDoNotLeakIntoCopiesOrSlowlog() {
+        try (redis.clients.jedis.Jedis j = ferrite.jedis()) {
+            j.set("bits", "\u0000\u0000");
+            j.copy("bits", "copy", false);
+            j.setbit("bits", 3, true);
+            j.setrange("bits", 1, "Z");
+            assertThat(j.get("copy")).isEqualTo("\u0000\u0000");
+            assertThat(j.getbit("copy", 3)).isFalse();
+            assertThat(j.getbit("bits", 3)).isTrue();
+            assertThat(j.get("bits")).isEqualTo("\u0010Z");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package io.ferrite.server.string;
+package io.ferrite.server.protocol;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -18,7 +18,7 @@ import java.math.RoundingMode;
  * {@link #POSITIVE_INFINITY} or {@link #NEGATIVE_INFINITY}; the sign of zero is dropped, since
  * the output format never shows it.
  */
-final class LongDouble {
+public final class LongDouble {
     private LongDouble() {}
 
     /** Markers for the infinities (identity-compared; their numeric values are unused). */
@@ -34,7 +34,7 @@ final class LongDouble {
     /** Largest LSB exponent of a finite value: (2^64 - 1) * 2^16320 is the maximum. */
     private static final int MAX_LSB_EXP = 16383 - 63;
 
-    static boolean isInfinite(BigDecimal v) {
+    public static boolean isInfinite(BigDecimal v) {
         return v == POSITIVE_INFINITY || v == NEGATIVE_INFINITY;
     }
 
@@ -43,7 +43,7 @@ final class LongDouble {
      * notation, "inf"/"infinity"; no leading space, nothing trailing, no NaN, no overflow to
      * infinity and no underflow to zero. Returns null when invalid.
      */
-    static BigDecimal parse(byte[] s) {
+    public static BigDecimal parse(byte[] s) {
         int n = s.length;
         if (n == 0 || n >= MAX_CHARS) return null;
         int i = 0;
@@ -177,7 +177,7 @@ final class LongDouble {
     }
 
     /** The sum rounded to long double, or an infinity on overflow (NaN never reaches here). */
-    static BigDecimal add(BigDecimal a, BigDecimal b) {
+    public static BigDecimal add(BigDecimal a, BigDecimal b) {
         if (isInfinite(a) || isInfinite(b)) {
             if (isInfinite(a) && isInfinite(b) && a != b) return null; // inf - inf = NaN
             return isInfinite(a) ? a : b;
@@ -186,7 +186,7 @@ final class LongDouble {
     }
 
     /** Rounds an exact value to the nearest long double (ties to even); infinite on overflow. */
-    static BigDecimal round(BigDecimal x) {
+    public static BigDecimal round(BigDecimal x) {
         int sign = x.signum();
         if (sign == 0) return BigDecimal.ZERO;
         BigDecimal abs = x.abs();
@@ -244,7 +244,7 @@ final class LongDouble {
      * ld2string(LD_STR_HUMAN): {@code "%.17Lf"} (glibc rounds the exact binary value, ties to
      * even), trailing zeros and a bare point removed, "-0" printed as "0".
      */
-    static String formatHuman(BigDecimal v) {
+    public static String formatHuman(BigDecimal v) {
         if (v == POSITIVE_INFINITY) return "inf";
         if (v == NEGATIVE_INFINITY) return "-inf";
         String s = v.setScale(17, RoundingMode.HALF_EVEN).toPlainString();

@@ -1,4 +1,4 @@
-package io.ferrite.server.string;
+package io.ferrite.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
