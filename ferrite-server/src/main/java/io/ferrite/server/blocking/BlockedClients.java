@@ -183,6 +183,19 @@ public final class BlockedClients implements ReadyKeys {
         if (waiters[keyspace.shardIndex(key)].containsKey(wk)) ready.get().addLast(wk);
     }
 
+    /**
+     * Marks every key of database dbIndex that clients wait on as ready: for a command that
+     * changes keys without adding them one by one (SWAPDB; Redis's scanDatabaseForReadyKeys).
+     * Call with all shard locks held; the dispatcher serves them after the command.
+     */
+    public void signalAll(int dbIndex) {
+        if (blockedCount.get() == 0) return;
+        ArrayDeque<WaitKey> queue = ready.get();
+        for (Map<WaitKey, ArrayDeque<Waiter>> m : waiters) {
+            for (WaitKey k : m.keySet()) if (k.db == dbIndex) queue.addLast(k);
+        }
+    }
+
     /** True when this thread woke keys that have waiters; cheap when nobody is blocked. */
     public boolean hasReady() {
         return blockedCount.get() != 0 && !ready.get().isEmpty();
@@ -255,25 +268,49 @@ public final class BlockedClients implements ReadyKeys {
     }
 
     private void timeOut(Waiter w) {
+        endWait(w, null);
+    }
+
+    private static final String UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
+    /**
+     * CLIENT UNBLOCK: ends c's wait now, with its timeout reply or (error) with Redis's
+     * "-UNBLOCKED client unblocked via CLIENT UNBLOCK". False when c is not parked (or is being
+     * served at this moment). Call from any thread with no shard lock held.
+     */
+    public boolean unblock(Client c, boolean error) {
+        Waiter w = c.waiter();
+        return w != null && endWait(w, error ? UNBLOCKED : null);
+    }
+
+    /**
+     * Ends a wait that was not served: the timeout reply, or the error when one is given.
+     * Redis counts the command as one call at this point (updateStatsOnUnblock).
+     */
+    private boolean endWait(Waiter w, String error) {
         Client c = w.client;
-        boolean[] expired = new boolean[1];
+        boolean[] ended = new boolean[1];
         dispatcher.runWithLocks(w.locks, () -> {
             if (w.state != State.WAITING) return;
             w.state = State.TIMED_OUT;
             unregister(w);
-            expired[0] = true;
+            ended[0] = true;
         });
-        if (!expired[0]) return;
+        if (!ended[0]) return false;
+        if (w.timeoutTask != null) w.timeoutTask.cancel(false);
+        // The writer is ours: serving writes only while WAITING, and the state moved on above.
         ByteBuf out = c.channel().alloc().buffer(16);
         RespWriter writer = c.reply();
         ByteBuf saved = writer.target();
         writer.target(out);
         try {
-            w.onTimeout.accept(writer);
+            if (error == null) w.onTimeout.accept(writer); else writer.error(error);
         } finally {
             writer.target(saved);
         }
+        dispatcher.countEndedWait(c, w.command, error);
         c.resumeAfterBlock(out);
+        return true;
     }
 
     /** The client disconnected while blocked: forget it. */

@@ -163,6 +163,20 @@ public final class Dispatcher {
     }
 
     /**
+     * A parked command ended without being served (timeout, CLIENT UNBLOCK): Redis counts it as
+     * one call then (updateStatsOnUnblock), failed when it ended with an error.
+     */
+    public void countEndedWait(Client c, CommandSpec cmd, String error) {
+        cmd.calls.increment();
+        stats.commandsProcessed.increment();
+        if (error != null) {
+            cmd.failedCalls.increment();
+            stats.countError(error);
+        }
+        c.lastCommand(cmd.fullName);
+    }
+
+    /**
      * Runs body holding the shard locks that cmd (with c's current arguments) would take:
      * for code that must see a command's keys atomically outside the command itself (serving
      * or timing out a blocked client).

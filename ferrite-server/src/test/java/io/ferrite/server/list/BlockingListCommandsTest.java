@@ -314,6 +314,81 @@ class BlockingListCommandsTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Like Redis, a blocked command counts as one call when it ends: served, timed out or unblocked. */
+    @Test
+    void aBlockedCommandCountsOneCallWhenItEnds() throws Exception {
+        var blpop = ferrite.server().commandTable().lookup("blpop");
+        long calls = blpop.calls();
+        try (Jedis j = ferrite.jedis()) {
+            assertThat(j.blpop(0.05, "k")).isNull();
+            assertThat(blpop.calls()).isEqualTo(calls + 1);
+            CompletableFuture<KeyValue<String, String>> waiter = async(x -> x.blpop(0.0, "k"));
+            awaitBlocked(1);
+            assertThat(blpop.calls()).as("parking is not a call").isEqualTo(calls + 1);
+            j.rpush("k", "v");
+            waiter.get(5, TimeUnit.SECONDS);
+            assertThat(blpop.calls()).isEqualTo(calls + 2);
+        }
+    }
+
+    /** What CLIENT UNBLOCK id [TIMEOUT|ERROR] needs from the blocking subsystem. */
+    @Test
+    void unblockEndsAWaitWithItsTimeoutReplyOrAnError() throws Exception {
+        var blpop = ferrite.server().commandTable().lookup("blpop");
+        try (RawConnection a = new RawConnection(ferrite.port()); RawConnection b = new RawConnection(ferrite.port())) {
+            a.command("CLIENT", "ID");
+            long idA = Long.parseLong(a.readReply().substring(1).trim());
+            b.command("CLIENT", "ID");
+            long idB = Long.parseLong(b.readReply().substring(1).trim());
+            var clientA = ferrite.server().clients().get(idA);
+            var clientB = ferrite.server().clients().get(idB);
+            assertThat(blocked().unblock(clientA, false)).as("not blocked").isFalse();
+            a.command("BLPOP", "k", "0");
+            b.command("BLMOVE", "k", "d", "LEFT", "LEFT", "0");
+            awaitBlocked(2);
+            long failed = blpop.failedCalls();
+            assertThat(blocked().unblock(clientA, false)).isTrue();
+            assertThat(a.readReply()).isEqualTo("*-1\r\n");
+            assertThat(blocked().unblock(clientB, true)).isTrue();
+            assertThat(b.readReply()).isEqualTo("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+            assertThat(blocked().unblock(clientB, true)).as("already unblocked").isFalse();
+            assertThat(blpop.failedCalls()).isEqualTo(failed);
+            // Both connections go on normally.
+            a.command("PING");
+            assertThat(a.readReply()).isEqualTo("+PONG\r\n");
+            try (Jedis j = ferrite.jedis()) {
+                j.rpush("k", "v");
+                assertThat(j.lrange("k", 0, -1)).containsExactly("v");
+            }
+        }
+    }
+
+    /** What SWAPDB needs: keys that appear by swapping databases wake their waiters. */
+    @Test
+    void signalAllWakesWaitersOnKeysThatAppearedWithoutAPush() throws Exception {
+        CompletableFuture<KeyValue<String, String>> waiter = async(j -> {
+            j.select(9);
+            return j.blpop(0.0, "k");
+        });
+        awaitBlocked(1);
+        try (Jedis j = ferrite.jedis()) {
+            j.select(8);
+            j.rpush("k", "swapped");
+            j.swapDB(8, 9);
+            Thread.sleep(100);
+            var keyspace = ferrite.server().keyspace();
+            keyspace.lockAll();
+            try {
+                blocked().signalAll(9);
+            } finally {
+                keyspace.unlockAll();
+            }
+            blocked().serveReady();
+            assertThat(waiter.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("swapped");
+            j.flushAll();
+        }
+    }
+
     // ---- disconnects
 
     @Test
