@@ -2,6 +2,8 @@ package io.ferrite.server.keyspace;
 
 import io.ferrite.server.hash.HashValue;
 import io.ferrite.server.hash.RdbListpack;
+import io.ferrite.server.list.ListDump;
+import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.set.SetValue;
 import java.util.ArrayList;
@@ -60,6 +62,9 @@ public final class DumpFormat {
         if (value instanceof byte[] s) {
             out.writeByte(TYPE_STRING);
             out.writeString(s);
+        } else if (value instanceof ListValue l) {
+            out.writeByte(ListDump.RDB_TYPE_LIST);
+            ListDump.write(l, out);
         } else if (value instanceof HashValue h) {
             // The plain RDB_TYPE_HASH form (length, then field and value strings): every Redis
             // since 1.x loads it, choosing its own encoding.
@@ -103,6 +108,7 @@ public final class DumpFormat {
     private static Object readObject(int type, RdbInput in) {
         return switch (type) {
             case TYPE_STRING -> in.readString();
+            case ListDump.RDB_TYPE_LIST, ListDump.RDB_TYPE_LIST_QUICKLIST_2 -> ListDump.read(type, in);
             // Encodings are chosen with Redis's default thresholds: the payload reader has no
             // server configuration; later writes convert with the configured ones.
             case TYPE_HASH -> orBadFormat(HashValue.load(readStrings(in, 2), false, 128, 64));
