@@ -1,7 +1,6 @@
 package io.ferrite.server.keyspace;
 
 import io.ferrite.server.hash.HashValue;
-import io.ferrite.server.hash.RdbListpack;
 import io.ferrite.server.list.ListDump;
 import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
@@ -130,7 +129,7 @@ public final class DumpFormat {
     }
 
     private static List<byte[]> listpack(byte[] blob) {
-        return orBadFormat(RdbListpack.decode(blob));
+        return java.util.Arrays.asList(io.ferrite.server.list.ListDump.listpack(blob));
     }
 
     private static <T> T orBadFormat(T value) {

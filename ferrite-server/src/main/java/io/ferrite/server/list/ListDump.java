@@ -75,8 +75,11 @@ public final class ListDump {
         return l;
     }
 
-    /** The elements of a listpack blob, validated as Redis's lpValidateIntegrity does. */
-    static byte[][] listpack(byte[] lp) {
+    /**
+     * The elements of a listpack blob, validated as Redis's lpValidateIntegrity does; shared by
+     * every type whose RDB form is a listpack (lists, hashes, sets).
+     */
+    public static byte[][] listpack(byte[] lp) {
         if (lp.length < ListValue.LISTPACK_EMPTY) throw BAD_FORMAT;
         long total = le(lp, 0, 4);
         int declared = (int) le(lp, 4, 2);

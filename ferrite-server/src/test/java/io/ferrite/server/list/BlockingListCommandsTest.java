@@ -363,9 +363,8 @@ class BlockingListCommandsTest {
         }
     }
 
-    /** What SWAPDB needs: keys that appear by swapping databases wake their waiters. */
     @Test
-    void signalAllWakesWaitersOnKeysThatAppearedWithoutAPush() throws Exception {
+    void swapdbWakesWaitersOnKeysThatAppear() throws Exception {
         CompletableFuture<KeyValue<String, String>> waiter = async(j -> {
             j.select(9);
             return j.blpop(0.0, "k");
@@ -375,17 +374,23 @@ class BlockingListCommandsTest {
             j.select(8);
             j.rpush("k", "swapped");
             j.swapDB(8, 9);
-            Thread.sleep(100);
-            var keyspace = ferrite.server().keyspace();
-            keyspace.lockAll();
-            try {
-                blocked().signalAll(9);
-            } finally {
-                keyspace.unlockAll();
-            }
-            blocked().serveReady();
             assertThat(waiter.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("swapped");
             j.flushAll();
+        }
+    }
+
+    @Test
+    void clientUnblockCommandEndsAWait() throws Exception {
+        try (RawConnection a = new RawConnection(ferrite.port()); Jedis admin = ferrite.jedis()) {
+            a.command("CLIENT", "ID");
+            String id = a.readReply().substring(1).trim();
+            a.command("BLPOP", "k", "0");
+            awaitBlocked(1);
+            assertThatThrownBy(() -> admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "UNBLOCK", id, "MAYBE"))
+                    .hasMessage("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            assertThat(admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "UNBLOCK", id, "ERROR")).isEqualTo(1L);
+            assertThat(a.readReply()).isEqualTo("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+            assertThat(admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "UNBLOCK", id)).isEqualTo(0L);
         }
     }
 
