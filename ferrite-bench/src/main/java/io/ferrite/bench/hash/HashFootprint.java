@@ -1,7 +1,7 @@
 package io.ferrite.bench.hash;
 
+import io.ferrite.bench.Heap;
 import io.ferrite.server.hash.HashValue;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,37 +13,26 @@ import java.nio.charset.StandardCharsets;
 public final class HashFootprint {
     private HashFootprint() {}
 
-    static long usedHeap() {
-        for (int k = 0; k < 4; k++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 
     private static byte[] b(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
     public static void main(String[] args) {
         int n = 1_000_000;
-        long before = usedHeap();
+        long before = Heap.usedAfterGc();
         HashValue big = new HashValue();
         for (int k = 0; k < n; k++) big.set(b("field:" + k), b("value:" + k), 128, 64);
-        long after = usedHeap();
+        long after = Heap.usedAfterGc();
         System.out.printf("hashtable: %d fields, %s, %.1f bytes/field%n", big.size(), big.encoding(),
                 (after - before) / (double) n);
 
         int hashes = 100_000, fields = 10;
-        before = usedHeap();
+        before = Heap.usedAfterGc();
         HashValue[] small = new HashValue[hashes];
         for (int h = 0; h < hashes; h++) {
             small[h] = new HashValue();
             for (int k = 0; k < fields; k++) small[h].set(b("field:" + k), b("value:" + (h + k)), 128, 64);
         }
-        after = usedHeap();
+        after = Heap.usedAfterGc();
         System.out.printf("listpack: %d hashes x %d fields, %s, %.1f bytes/field (value object included)%n",
                 hashes, fields, small[0].encoding(), (after - before) / (double) (hashes * fields));
         if (big.size() + small.length == 0) System.out.println(); // keep both reachable until here

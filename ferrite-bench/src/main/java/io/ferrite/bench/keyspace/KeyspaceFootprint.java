@@ -1,8 +1,8 @@
 package io.ferrite.bench.keyspace;
 
+import io.ferrite.bench.Heap;
 import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.Keyspace;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,31 +14,20 @@ import java.nio.charset.StandardCharsets;
 public final class KeyspaceFootprint {
     private KeyspaceFootprint() {}
 
-    static long usedHeap() {
-        for (int k = 0; k < 4; k++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 
     private static byte[] b(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
     private static double load(int n, boolean ttl) {
         Keyspace ks = new Keyspace(16, 16);
         Database db = ks.database(0);
-        long before = usedHeap();
+        long before = Heap.usedAfterGc();
         long at = System.currentTimeMillis() + 3_600_000;
         for (int k = 0; k < n; k++) {
             byte[] key = b("key:" + k);
             byte[] value = b("value:" + k);
             if (ttl) db.set(key, value, at); else db.set(key, value);
         }
-        long after = usedHeap();
+        long after = Heap.usedAfterGc();
         if (db.size() != n) throw new IllegalStateException("lost keys");
         return (after - before) / (double) n;
     }

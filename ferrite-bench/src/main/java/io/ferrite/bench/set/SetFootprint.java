@@ -1,7 +1,7 @@
 package io.ferrite.bench.set;
 
+import io.ferrite.bench.Heap;
 import io.ferrite.server.set.SetValue;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,38 +13,27 @@ import java.nio.charset.StandardCharsets;
 public final class SetFootprint {
     private SetFootprint() {}
 
-    static long usedHeap() {
-        for (int k = 0; k < 4; k++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 
     private static byte[] b(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
     private static void big(String label, String prefix) {
         int n = 1_000_000;
-        long before = usedHeap();
+        long before = Heap.usedAfterGc();
         SetValue s = SetValue.create(b(prefix + 0), 1, SetValue.Limits.DEFAULT);
         for (int k = 0; k < n; k++) s.add(b(prefix + k), SetValue.Limits.DEFAULT);
-        long after = usedHeap();
+        long after = Heap.usedAfterGc();
         System.out.printf("%s: %d members, %s, %.1f bytes/member%n", label, s.size(), s.encoding(), (after - before) / (double) n);
     }
 
     private static void small(String label, String prefix) {
         int sets = 100_000, members = 10;
-        long before = usedHeap();
+        long before = Heap.usedAfterGc();
         SetValue[] all = new SetValue[sets];
         for (int i = 0; i < sets; i++) {
             all[i] = SetValue.create(b(prefix + i), members, SetValue.Limits.DEFAULT);
             for (int k = 0; k < members; k++) all[i].add(b(prefix + (i + k)), SetValue.Limits.DEFAULT);
         }
-        long after = usedHeap();
+        long after = Heap.usedAfterGc();
         System.out.printf("%s: %d sets x %d members, %s, %.1f bytes/member (value object included)%n", label, sets, members,
                 all[0].encoding(), (after - before) / (double) (sets * members));
     }

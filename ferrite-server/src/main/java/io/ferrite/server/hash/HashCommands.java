@@ -3,6 +3,7 @@ package io.ferrite.server.hash;
 import static io.ferrite.server.string.StringCommands.is;
 
 import io.ferrite.server.collection.BytesMap;
+import io.ferrite.server.collection.ScanOptions;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.command.Glob;
 import io.ferrite.server.keyspace.Database;
@@ -415,23 +416,10 @@ public final class HashCommands {
             w.emptyArray();
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        boolean noValues = false;
-        for (int i = 3; i < c.argc(); i++) {
-            boolean hasValue = i + 1 < c.argc();
-            if (is(c.arg(i), "count") && hasValue) {
-                count = Numbers.parseLong(c.arg(++i));
-                if (count < 1) throw CommandError.SYNTAX;
-            } else if (is(c.arg(i), "match") && hasValue) {
-                pattern = c.arg(++i);
-                if (pattern.length == 1 && pattern[0] == '*') pattern = null;
-            } else if (is(c.arg(i), "novalues")) {
-                noValues = true;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, true);
+        long count = options.count();
+        byte[] pattern = options.pattern();
+        boolean noValues = options.noValues();
         List<byte[]> out = new ArrayList<>();
         byte[] pat = pattern;
         boolean withValues = !noValues;

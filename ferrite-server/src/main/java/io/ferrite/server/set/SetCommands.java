@@ -3,6 +3,7 @@ package io.ferrite.server.set;
 import static io.ferrite.server.string.StringCommands.is;
 
 import io.ferrite.server.collection.BytesMap;
+import io.ferrite.server.collection.ScanOptions;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.command.Glob;
 import io.ferrite.server.config.FerriteConfig;
@@ -588,20 +589,9 @@ public final class SetCommands {
             w.emptyArray();
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); i++) {
-            boolean hasValue = i + 1 < c.argc();
-            if (is(c.arg(i), "count") && hasValue) {
-                count = Numbers.parseLong(c.arg(++i));
-                if (count < 1) throw CommandError.SYNTAX;
-            } else if (is(c.arg(i), "match") && hasValue) {
-                pattern = c.arg(++i);
-                if (pattern.length == 1 && pattern[0] == '*') pattern = null;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count();
+        byte[] pattern = options.pattern();
         byte[] pat = pattern;
         List<byte[]> out = new ArrayList<>();
         if (s.encodingId() != SetValue.HASHTABLE) {
