@@ -56,6 +56,17 @@ public final class DenseRegisters {
         return true;
     }
 
+    /** PFADD of one element into dense string b; true if a register changed (caller invalidates). */
+    public static boolean add(byte[] b, byte[] element) {
+        long hash = HyperLogLog.hash(element);
+        return raise(b, HyperLogLog.index(hash), HyperLogLog.count(hash));
+    }
+
+    /** A new dense HLL with every register zero (cached card 0, valid). */
+    public static byte[] empty() {
+        return withHeaderOf(HyperLogLog.create());
+    }
+
     /** Eight registers of group g as the low 48 bits of a long. */
     private static long group(byte[] b, int g) {
         int at = HDR_SIZE + 6 * g;
