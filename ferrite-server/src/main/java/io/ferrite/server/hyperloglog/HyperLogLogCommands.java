@@ -153,13 +153,13 @@ public final class HyperLogLogCommands {
         c.reply().integer(card);
     }
 
-    private static boolean mergeInto(byte[] raw, byte[] h) {
+    /** raw = max(raw, registers of h), word at a time when dense; INVALIDOBJ for a corrupt sparse h. */
+    private static void mergeInto(byte[] raw, byte[] h) {
         if (HyperLogLog.encoding(h) == HyperLogLog.DENSE) {
             DenseRegisters.mergeInto(raw, h);
         } else if (!SparseRegisters.mergeInto(raw, h)) {
             throw CORRUPT;
         }
-        return true;
     }
 
     /** PFMERGE destkey [sourcekey ...]: destkey becomes the union of itself and the sources. */
