@@ -11,6 +11,7 @@ import io.ferrite.server.command.Dispatcher;
 import io.ferrite.server.config.ConfigCommands;
 import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.hash.HashCommands;
+import io.ferrite.server.hyperloglog.HyperLogLogCommands;
 import io.ferrite.server.keyspace.ActiveExpiry;
 import io.ferrite.server.keyspace.KeyCommands;
 import io.ferrite.server.keyspace.Keyspace;
@@ -83,6 +84,7 @@ public final class FerriteServer implements AutoCloseable {
         ConfigCommands.register(t.group("server"));
         HashCommands.register(t.group("hash"));
         SetCommands.register(t.group("set"));
+        HyperLogLogCommands.register(t.group("hyperloglog"));
         return t.build();
     }
 
