@@ -34,12 +34,18 @@ public final class Main {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         server.onShutdown(stopped::countDown);
-        // SIGTERM: close cleanly, then exit 0 as redis-server does (the JVM would report 143).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            Runtime.getRuntime().halt(0);
-        }, "ferrite-sigterm"));
+        // SIGTERM and SIGINT: close cleanly, then exit 0 as redis-server does. A signal handler
+        // (rather than only a shutdown hook) lets System.exit run every other hook too (JFR dumps).
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stopped.countDown());
+            } catch (IllegalArgumentException e) {
+                // the platform does not let us handle this signal: the shutdown hook below covers it
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ferrite-shutdown-hook"));
         stopped.await();
+        server.close();
         System.exit(0);
     }
 }
