@@ -1,5 +1,9 @@
 package io.ferrite.server.keyspace;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * All databases of the server, split into S lock-guarded shards (S a power of two, at most
  * 64 so a set of shards fits in one long). A key's shard is taken from the high bits of its
@@ -40,17 +44,33 @@ public final class Keyspace {
     public int databaseCount() { return databases.length; }
     public Database database(int i) { return databases[i]; }
 
-    /** Hash of a key: a 32-bit multiplicative hash with a murmur3 finalizer for good high bits. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Hash of a key: eight bytes per multiply step, then a murmur3 64-bit finalizer so that both
+     * the high bits (shard) and the low bits (bucket) are well mixed. Byte-at-a-time hashing
+     * was the top item of a SET profile; this one costs a few cycles for a typical key.
+     */
     public static int hash(byte[] key) {
-        int h = 0x9747b28c;
-        for (byte b : key) h = h * 31 + b;
-        h ^= key.length;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+        int n = key.length;
+        long h = 0x9E3779B97F4A7C15L ^ n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            h = (h ^ (long) LONGS.get(key, i)) * 0xff51afd7ed558ccdL;
+            h ^= h >>> 29;
+        }
+        if (i + 4 <= n) {
+            h = (h ^ ((int) INTS.get(key, i) & 0xffffffffL)) * 0xc4ceb9fe1a85ec53L;
+            i += 4;
+        }
+        for (; i < n; i++) h = (h ^ (key[i] & 0xff)) * 0x100000001b3L;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     public int shardIndex(byte[] key) {
