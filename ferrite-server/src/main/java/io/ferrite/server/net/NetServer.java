@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +49,8 @@ public final class NetServer {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int configured = server.config().ioThreads.intValue();
         threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-        boss = new MultiThreadIoEventLoopGroup(1, factory);
-        workers = new MultiThreadIoEventLoopGroup(threads, factory);
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferrite-accept", true), factory);
+        workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ferrite-io", true), factory);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
