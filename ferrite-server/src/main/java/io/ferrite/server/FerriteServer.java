@@ -20,6 +20,7 @@ import io.ferrite.server.net.ClientRegistry;
 import io.ferrite.server.net.NetServer;
 import io.ferrite.server.set.SetCommands;
 import io.ferrite.server.string.BitmapCommands;
+import io.ferrite.server.stream.StreamCommands;
 import io.ferrite.server.string.StringCommands;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -83,6 +84,7 @@ public final class FerriteServer implements AutoCloseable {
         ConfigCommands.register(t.group("server"));
         HashCommands.register(t.group("hash"));
         SetCommands.register(t.group("set"));
+        StreamCommands.register(t.group("stream"));
         return t.build();
     }
 
