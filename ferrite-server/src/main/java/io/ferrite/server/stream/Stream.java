@@ -93,7 +93,7 @@ public final class Stream implements Value {
      * Appends an entry with fields/values argv[from..to) (pairs) under the given ID, which the
      * caller checked is greater than the last ID.
      */
-    void append(long ms, long seq, byte[][] argv, int from, int to, long maxEntries, long maxBytes) {
+    public void append(long ms, long seq, byte[][] argv, int from, int to, long maxEntries, long maxBytes) {
         Map.Entry<StreamId, Block> lastEntry = blocks.lastEntry();
         Block b = lastEntry == null ? null : lastEntry.getValue();
         int pairs = (to - from) / 2;
@@ -150,7 +150,7 @@ public final class Stream implements Value {
     }
 
     /** Shrinks the last block's array to its content (for the memory figure of a long stream). */
-    void compactTail() {
+    public void compactTail() {
         Map.Entry<StreamId, Block> e = blocks.lastEntry();
         if (e != null && e.getValue().data.length > e.getValue().used) {
             e.getValue().data = Arrays.copyOf(e.getValue().data, e.getValue().used);
@@ -498,7 +498,7 @@ public final class Stream implements Value {
     }
 
     /** Bytes of entry data held (for XINFO/MEMORY-style figures and the benchmark). */
-    long dataBytes() {
+    public long dataBytes() {
         long n = 0;
         for (Block b : blocks.values()) n += b.data.length;
         return n;
