@@ -21,6 +21,7 @@ import io.ferrite.server.net.ClientRegistry;
 import io.ferrite.server.net.NetServer;
 import io.ferrite.server.set.SetCommands;
 import io.ferrite.server.string.BitmapCommands;
+import io.ferrite.server.stream.StreamCommands;
 import io.ferrite.server.string.StringCommands;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,6 +86,7 @@ public final class FerriteServer implements AutoCloseable {
         HashCommands.register(t.group("hash"));
         SetCommands.register(t.group("set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
+        StreamCommands.register(t.group("stream"));
         return t.build();
     }
 
