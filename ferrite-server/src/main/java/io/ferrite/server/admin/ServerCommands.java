@@ -72,13 +72,18 @@ public final class ServerCommands {
     static void flushdb(Client c) {
         checkFlushMode(c);
         c.db().clear();
+        // Stream readers blocked on keys that are gone now get their error at once.
+        c.server().blockedClients().signalAll(c.db().index());
         c.reply().ok();
     }
 
     static void flushall(Client c) {
         checkFlushMode(c);
         Keyspace ks = c.server().keyspace();
-        for (int i = 0; i < ks.databaseCount(); i++) ks.database(i).clear();
+        for (int i = 0; i < ks.databaseCount(); i++) {
+            ks.database(i).clear();
+            c.server().blockedClients().signalAll(i);
+        }
         c.reply().ok();
     }
 

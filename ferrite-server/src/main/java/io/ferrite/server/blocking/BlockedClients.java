@@ -156,6 +156,13 @@ public final class BlockedClients implements ReadyKeys {
         return ms;
     }
 
+    /** Keys that at least one client waits on (INFO total_blocking_keys). Call with all shard locks. */
+    public int blockingKeys() {
+        int n = 0;
+        for (Map<WaitKey, ArrayDeque<Waiter>> m : waiters) n += m.size();
+        return n;
+    }
+
     /** Clients blocked right now (INFO blocked_clients). */
     public int blockedCount() { return blockedCount.get(); }
 

@@ -109,6 +109,7 @@ public final class Database {
             e.accessClock = Clock.seconds();
             t.insert(e);
         } else {
+            if (!(e.value instanceof byte[])) signalRemoved(e); // a stream replaced by SET
             e.value = value;
             e.accessClock = Clock.seconds();
             t.setExpire(e, expireAt);
@@ -150,6 +151,7 @@ public final class Database {
      * without hashing and finding the key a second time.
      */
     public void overwrite(DbEntry e, Object value, long expireAt) {
+        if (!(e.value instanceof byte[])) signalRemoved(e);
         e.value = value;
         e.accessClock = Clock.seconds();
         if (expireAt != e.expireAt) table(e.hash).setExpire(e, expireAt);
@@ -179,13 +181,21 @@ public final class Database {
             return false;
         }
         stats.dirty.increment();
+        signalRemoved(e);
         return true;
+    }
+
+    // A reader blocked on a stream that disappears (or turns into another type) must get its
+    // error at once, as Redis's signalDeletedKeyAsReady does; list and zset waiters re-block.
+    private void signalRemoved(DbEntry e) {
+        if (!(e.value instanceof byte[])) keyspace.signalReady(this, e.key);
     }
 
     /** Removes a live entry obtained from a lookup. */
     public void remove(DbEntry e) {
         table(e.hash).remove(e);
         stats.dirty.increment();
+        signalRemoved(e);
     }
 
     public void setExpire(DbEntry e, long at) {
