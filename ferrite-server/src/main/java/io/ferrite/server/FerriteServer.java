@@ -73,6 +73,7 @@ public final class FerriteServer implements AutoCloseable {
         ConnectionCommands.register(t.group("connection"));
         ServerCommands.register(t.group("server"));
         ConfigCommands.register(t.group("server"));
+        io.ferrite.server.zset.SortedSetCommands.register(t.group("sorted-set"));
         return t.build();
     }
 
