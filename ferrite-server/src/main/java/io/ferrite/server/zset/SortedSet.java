@@ -240,21 +240,24 @@ public final class SortedSet implements Value {
         return dict.scan(cursor, (m, node) -> v.accept(m, node.score));
     }
 
-    /** Visits one random element (O(1) for both encodings); the set must not be empty. */
+    /**
+     * Visits one uniformly random element: O(1) for listpack, O(log N) for skiplist (a random
+     * rank; the member map's bucket-then-chain pick would favour members in short chains).
+     */
     public void visitRandom(ThreadLocalRandom rnd, Visitor v) {
+        int i = rnd.nextInt(size());
         if (members != null) {
-            int i = rnd.nextInt(size);
             v.accept(members[i], scores[i]);
         } else {
-            SkipList.Node n = dict.get(dict.randomKey(rnd));
+            SkipList.Node n = list.nodeAt(i + 1);
             v.accept(n.member, n.score);
         }
     }
 
-    /** A uniformly random member (O(1) for both encodings); the set must not be empty. */
+    /** A uniformly random member; the set must not be empty. */
     public byte[] randomMember(ThreadLocalRandom rnd) {
-        if (members != null) return members[rnd.nextInt(size)];
-        return dict.randomKey(rnd);
+        int i = rnd.nextInt(size());
+        return members != null ? members[i] : list.nodeAt(i + 1).member;
     }
 
     // ---------------------------------------------------------------- mutation
