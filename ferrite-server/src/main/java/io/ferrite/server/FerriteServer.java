@@ -1,6 +1,7 @@
 package io.ferrite.server;
 
 import io.ferrite.server.admin.Monitors;
+import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.admin.ServerCommands;
 import io.ferrite.server.admin.ConnectionCommands;
 import io.ferrite.server.admin.ServerStats;
@@ -48,6 +49,7 @@ public final class FerriteServer implements AutoCloseable {
     private final long startedAt = System.currentTimeMillis();
     private final String runId;
     private final Dispatcher dispatcher;
+    private final BlockedClients blockedClients;
     private final NetServer net;
     private volatile Runnable shutdownHook = () -> {};
     private volatile boolean closed;
@@ -61,6 +63,8 @@ public final class FerriteServer implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
         this.dispatcher = new Dispatcher(this);
+        this.blockedClients = new BlockedClients(keyspace, dispatcher);
+        dispatcher.blocking(blockedClients);
         this.activeExpiry = new ActiveExpiry(keyspace, config.hz::intValue);
         this.net = new NetServer(this, dispatcher);
     }
@@ -103,6 +107,7 @@ public final class FerriteServer implements AutoCloseable {
     public SlowLog slowLog() { return slowLog; }
     public Monitors monitors() { return monitors; }
     public Dispatcher dispatcher() { return dispatcher; }
+    public BlockedClients blockedClients() { return blockedClients; }
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }

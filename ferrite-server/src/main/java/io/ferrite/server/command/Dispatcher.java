@@ -2,6 +2,7 @@ package io.ferrite.server.command;
 
 import io.ferrite.server.FerriteServer;
 import io.ferrite.server.admin.Monitors;
+import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.admin.ServerStats;
 import io.ferrite.server.admin.SlowLog;
 import io.ferrite.server.keyspace.Keyspace;
@@ -30,6 +31,10 @@ public final class Dispatcher {
     private final ServerStats stats;
     private final SlowLog slowLog;
     private final Monitors monitors;
+    private BlockedClients blocking;
+
+    /** Wired after construction: the blocking subsystem needs the dispatcher to re-run commands. */
+    public void blocking(BlockedClients b) { this.blocking = b; }
 
     public Dispatcher(FerriteServer server) {
         this.server = server;
@@ -73,6 +78,7 @@ public final class Dispatcher {
             return;
         }
         call(c, cmd);
+        if (blocking.hasReady()) blocking.serveReady();
     }
 
     /** Runs a resolved, checked command with its locks; records stats. */
@@ -83,6 +89,7 @@ public final class Dispatcher {
         int mark = out.writerIndex();
         long start = System.nanoTime();
         boolean failed = false;
+        c.currentCommand(cmd);
         try {
             runLocked(c, cmd);
         } catch (CommandError e) {
@@ -98,6 +105,8 @@ public final class Dispatcher {
             stats.countError(msg);
         }
         long micros = (System.nanoTime() - start) / 1000;
+        // Like Redis, a run that parked the client is not a call; the run that serves it is.
+        if (c.isBlocked() && (!c.serving() || c.reblocked())) return;
         cmd.calls.increment();
         cmd.microseconds.add(micros);
         if (failed) cmd.failedCalls.increment();
@@ -116,12 +125,11 @@ public final class Dispatcher {
     }
 
     private void runLocked(Client c, CommandSpec cmd) {
-        long flags = cmd.flags;
-        if ((flags & CommandFlags.NO_KEYS) != 0) {
+        if ((cmd.flags & CommandFlags.NO_KEYS) != 0) {
             cmd.handler.run(c);
             return;
         }
-        if ((flags & CommandFlags.LOCK_ALL) != 0 || keyspace.shardCount() == 1) {
+        if ((cmd.flags & CommandFlags.LOCK_ALL) != 0 || keyspace.shardCount() == 1) {
             keyspace.lockAll();
             try {
                 cmd.handler.run(c);
@@ -144,6 +152,31 @@ public final class Dispatcher {
         for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).lock();
         try {
             cmd.handler.run(c);
+        } finally {
+            for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
+        }
+    }
+
+    /**
+     * Runs body holding the shard locks that cmd (with c's current arguments) would take:
+     * for code that must see a command's keys atomically outside the command itself (serving
+     * or timing out a blocked client).
+     */
+    public void runWithKeyLocks(Client c, CommandSpec cmd, Runnable body) {
+        if ((cmd.flags & CommandFlags.LOCK_ALL) != 0 || (cmd.flags & CommandFlags.NO_KEYS) != 0
+                || keyspace.shardCount() == 1) {
+            keyspace.lockAll();
+            try {
+                body.run();
+            } finally {
+                keyspace.unlockAll();
+            }
+            return;
+        }
+        long shards = shardsOf(c, cmd);
+        for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).lock();
+        try {
+            body.run();
         } finally {
             for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
         }

@@ -114,6 +114,7 @@ public final class Database {
             t.setExpire(e, expireAt);
         }
         stats.dirty.increment();
+        if (!(value instanceof byte[])) keyspace.signalReady(this, key);
         return e;
     }
 
@@ -124,7 +125,18 @@ public final class Database {
         e.accessClock = Clock.seconds();
         table(h).insert(e);
         stats.dirty.increment();
+        // Clients block only on missing keys (emptied collections are deleted), so a new key is
+        // the moment to wake them, as Redis's dbAdd does.
+        if (!(value instanceof byte[])) keyspace.signalReady(this, key);
         return e;
+    }
+
+    /**
+     * Wakes clients blocked on key although it already existed (a stream that got a new entry).
+     * Caller holds the key's shard lock.
+     */
+    public void signalReady(byte[] key) {
+        keyspace.signalReady(this, key);
     }
 
     /** Replaces the value of a live entry, keeping its TTL (INCR, APPEND, SETRANGE ...). */

@@ -12,6 +12,7 @@ public final class Keyspace {
     private final int shardShift;
     private final Database[] databases;
     private final KeyspaceStats stats = new KeyspaceStats();
+    private volatile ReadyKeys readyKeys;
 
     public Keyspace(int shardCount, int databaseCount) {
         if (Integer.bitCount(shardCount) != 1 || shardCount > MAX_SHARDS) {
@@ -25,6 +26,15 @@ public final class Keyspace {
     }
 
     public KeyspaceStats stats() { return stats; }
+
+    /** Installs the listener for keys that blocked clients may wait on (the blocking subsystem). */
+    public void readyKeys(ReadyKeys listener) { this.readyKeys = listener; }
+
+    /** A key of a blockable type was created or got new data; caller holds its shard lock. */
+    void signalReady(Database db, byte[] key) {
+        ReadyKeys r = readyKeys;
+        if (r != null) r.signal(db, key);
+    }
     public int shardCount() { return shards.length; }
     public Shard shard(int i) { return shards[i]; }
     public int databaseCount() { return databases.length; }

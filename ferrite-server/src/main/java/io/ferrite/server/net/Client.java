@@ -1,6 +1,7 @@
 package io.ferrite.server.net;
 
 import io.ferrite.server.FerriteServer;
+import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.protocol.RespDecoder;
 import io.ferrite.server.protocol.RespWriter;
@@ -43,7 +44,17 @@ public final class Client {
     private boolean noTouch;
     private long commandsProcessed;
 
-    Client(long id, FerriteServer server, Channel channel) {
+    // Blocking state: written by this client's loop while it runs the command, and by the
+    // thread serving it while the client is parked (its loop processes no input meanwhile).
+    private volatile BlockedClients.Waiter waiter;
+    private io.ferrite.server.command.CommandSpec currentCommand;
+    private boolean serving;
+    private boolean reblocked;
+    private boolean neverBlock;
+    private final ClientHandler handler;
+
+    Client(long id, FerriteServer server, Channel channel, ClientHandler handler) {
+        this.handler = handler;
         this.id = id;
         this.server = server;
         this.channel = channel;
@@ -52,6 +63,9 @@ public final class Client {
     }
 
     public long id() { return id; }
+
+    /** Forgets the parked state once the reply was delivered (on this client's loop). */
+    void clearBlocked() { waiter = null; }
     public FerriteServer server() { return server; }
     public Channel channel() { return channel; }
     public RespWriter reply() { return reply; }
@@ -110,10 +124,43 @@ public final class Client {
      * key; if it then calls block again it stays parked where it was. When
      * {@code timeoutMillis} (0 = forever) passes first, {@code onTimeout} writes the timeout
      * reply (e.g. {@code RespWriter::nullArray}). Inside MULTI or a script the timeout reply is
-     * written at once, as in Redis.
+     * written at once, as in Redis. See {@link io.ferrite.server.blocking.BlockedClients}.
      */
     public void block(byte[][] keys, long timeoutMillis, java.util.function.Consumer<RespWriter> onTimeout) {
-        throw new io.ferrite.server.protocol.CommandError("ERR blocking commands are not available yet");
+        if (serving) {
+            reblocked = true;
+            return;
+        }
+        if (neverBlock) {
+            onTimeout.accept(reply);
+            return;
+        }
+        waiter = server.blockedClients().block(this, currentCommand, keys, timeoutMillis, onTimeout);
+    }
+
+    public boolean isBlocked() { return waiter != null; }
+    public BlockedClients.Waiter waiter() { return waiter; }
+
+    /** Set by the dispatcher before a command runs: the command block() parks. */
+    public void currentCommand(io.ferrite.server.command.CommandSpec spec) { this.currentCommand = spec; }
+
+    /** True while a parked command is being re-run to serve it. */
+    public boolean serving() { return serving; }
+
+    public void serving(boolean on) {
+        serving = on;
+        if (on) reblocked = false;
+    }
+
+    /** After a re-run: true when the command found nothing again and stays parked. */
+    public boolean reblocked() { return reblocked; }
+
+    /** MULTI and scripts: blocking commands time out at once instead of parking. */
+    public void neverBlock(boolean on) { this.neverBlock = on; }
+
+    /** Hands a served or timed-out blocked command's reply to this client's event loop. */
+    public void resumeAfterBlock(io.netty.buffer.ByteBuf replyBytes) {
+        channel.eventLoop().execute(() -> handler.resume(replyBytes));
     }
 
     public String address() { return format(channel.remoteAddress()); }

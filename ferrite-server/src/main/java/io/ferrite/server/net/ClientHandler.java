@@ -29,6 +29,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private Client client;
     private ByteBuf input;
     private ByteBuf output;
+    private ChannelHandlerContext ctx;
 
     public ClientHandler(FerriteServer server, Dispatcher dispatcher) {
         this.server = server;
@@ -37,8 +38,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         ClientRegistry registry = server.clients();
-        client = new Client(registry.nextId(), server, ctx.channel());
+        client = new Client(registry.nextId(), server, ctx.channel(), this);
         server.stats().connectionsReceived.increment();
         if (registry.size() >= server.config().maxclients.intValue()) {
             server.stats().rejectedConnections.increment();
@@ -90,18 +92,25 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             input.writeBytes(in);
             in.release();
         }
+        if (client.isBlocked()) return; // parked: input waits until the blocked command is served
+        processInput(ctx);
+    }
+
+    /** Decodes and runs every complete command of the input, until it runs out or the client parks. */
+    private void processInput(ChannelHandlerContext ctx) {
         if (output == null) output = ctx.alloc().ioBuffer(256);
         RespWriter w = client.reply();
         w.target(output);
         client.touch(System.currentTimeMillis());
         client.decoder.maxBulkLength(server.config().protoMaxBulkLen.longValue());
         try {
-            while (input.isReadable() && !client.closeAfterReply()) {
+            while (input != null && input.isReadable() && !client.closeAfterReply()) {
                 if (!client.decoder.decode(input, client.authenticated())) break;
                 if (client.argc() > 0) {
                     client.countCommand();
                     dispatcher.execute(client);
                     if (w.target() != output) output = w.target();
+                    if (client.isBlocked()) return; // keep argv: the command runs again when served
                 }
                 client.decoder.clearArgs();
             }
@@ -110,13 +119,29 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             client.closeAfterReply(true);
             log.debug("protocol error from {}: {}", client.address(), e.getMessage());
         }
-        if (!input.isReadable()) {
+        if (input != null && !input.isReadable()) {
             input.release();
             input = null;
-        } else if (input.readableBytes() > server.config().clientQueryBufferLimit.longValue()) {
+        } else if (input != null && input.readableBytes() > server.config().clientQueryBufferLimit.longValue()) {
             log.warn("closing client {}: query buffer over client-query-buffer-limit", client.address());
             client.closeAfterReply(true);
         }
+    }
+
+    /** On this loop: a parked command was served or timed out; send its reply and go on. */
+    void resume(ByteBuf reply) {
+        if (ctx == null || !ctx.channel().isActive()) {
+            reply.release();
+            return;
+        }
+        client.clearBlocked();
+        client.decoder.clearArgs();
+        if (output == null) output = ctx.alloc().ioBuffer(256);
+        output.writeBytes(reply);
+        reply.release();
+        processInput(ctx);
+        flush(ctx);
+        if (client.closeAfterReply()) ctx.close();
     }
 
     @Override
@@ -155,6 +180,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             output = null;
         }
         if (client != null) {
+            var waiter = client.waiter();
+            if (waiter != null) server.blockedClients().disconnected(waiter);
             server.clients().remove(client);
             server.monitors().remove(client);
             server.onDisconnect(client);

@@ -18,6 +18,8 @@ public final class RespWriter {
     private static final byte[] NULL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SMALL_INTS = new byte[130][];
 
     static {
@@ -122,7 +124,7 @@ public final class RespWriter {
     public void push(long n) { header(protocol == 3 ? '>' : '*', n); }
 
     public void bool(boolean v) {
-        if (protocol == 3) out.writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (protocol == 3) out.writeBytes(v ? TRUE3 : FALSE3);
         else integer(v ? 1 : 0);
     }
 
