@@ -10,12 +10,14 @@ import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.command.Dispatcher;
 import io.ferrite.server.config.ConfigCommands;
 import io.ferrite.server.config.FerriteConfig;
+import io.ferrite.server.hash.HashCommands;
 import io.ferrite.server.keyspace.ActiveExpiry;
 import io.ferrite.server.keyspace.KeyCommands;
 import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.net.ClientRegistry;
 import io.ferrite.server.net.NetServer;
+import io.ferrite.server.set.SetCommands;
 import io.ferrite.server.string.BitmapCommands;
 import io.ferrite.server.string.StringCommands;
 import java.util.HexFormat;
@@ -77,6 +79,8 @@ public final class FerriteServer implements AutoCloseable {
         ConnectionCommands.register(t.group("connection"));
         ServerCommands.register(t.group("server"));
         ConfigCommands.register(t.group("server"));
+        HashCommands.register(t.group("hash"));
+        SetCommands.register(t.group("set"));
         io.ferrite.server.zset.SortedSetCommands.register(t.group("sorted-set"));
         return t.build();
     }
@@ -108,6 +112,7 @@ public final class FerriteServer implements AutoCloseable {
     public Monitors monitors() { return monitors; }
     public Dispatcher dispatcher() { return dispatcher; }
     public BlockedClients blockedClients() { return blockedClients; }
+    public ActiveExpiry activeExpiry() { return activeExpiry; }
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }

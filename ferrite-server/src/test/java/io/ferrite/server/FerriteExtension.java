@@ -39,6 +39,9 @@ public final class FerriteExtension implements BeforeAllCallback, AfterAllCallba
     @Override
     public void beforeEach(ExtensionContext context) {
         try (Jedis j = jedis()) {
+            // A server started with requirepass needs AUTH before it flushes.
+            String pass = server.config().requirepass.value();
+            if (!pass.isEmpty()) j.auth(pass);
             j.flushAll();
         }
     }

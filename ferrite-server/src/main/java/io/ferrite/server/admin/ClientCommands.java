@@ -4,31 +4,32 @@ import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
+import io.ferrite.server.string.StringCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * CLIENT subcommands: ID SETNAME GETNAME LIST INFO KILL SETINFO REPLY NO-EVICT NO-TOUCH HELP.
- * Spec: https://redis.io/docs/latest/commands/client-list/ and siblings.
+ * CLIENT subcommands (Redis 7.2 networking.c): ID SETNAME GETNAME LIST INFO KILL SETINFO REPLY
+ * NO-EVICT NO-TOUCH HELP. Spec: https://redis.io/docs/latest/commands/client-list/ and siblings.
  */
 public final class ClientCommands {
     private ClientCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.container("client", -2, "", "@connection")
-                .sub("id", 2, "noscript loading stale", ClientCommands::id)
-                .sub("setname", 3, "noscript loading stale", ClientCommands::setName)
-                .sub("getname", 2, "noscript loading stale", ClientCommands::getName)
-                .sub("list", -2, "admin noscript loading stale", ClientCommands::list)
-                .sub("info", 2, "noscript loading stale", ClientCommands::info)
-                .sub("kill", -3, "admin noscript loading stale", ClientCommands::kill)
-                .sub("setinfo", 4, "noscript loading stale", ClientCommands::setInfo)
-                .sub("reply", 3, "noscript loading stale", ClientCommands::reply)
-                .sub("no-evict", 3, "admin noscript loading stale", ClientCommands::noEvict)
-                .sub("no-touch", 3, "noscript loading stale", ClientCommands::noTouch)
-                .sub("help", 2, "loading stale", ClientCommands::help);
+        t.container("client", -2, "", "")
+                .sub("id", 2, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::id)
+                .sub("setname", 3, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::setName)
+                .sub("getname", 2, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::getName)
+                .sub("list", -2, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::list)
+                .sub("info", 2, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::info)
+                .sub("kill", -3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::kill)
+                .sub("setinfo", 4, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::setInfo)
+                .sub("reply", 3, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::reply)
+                .sub("no-evict", 3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::noEvict)
+                .sub("no-touch", 3, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::noTouch)
+                .sub("help", 2, "loading stale", "@connection", 0, 0, 0, ClientCommands::help);
     }
 
     static void id(Client c) { c.reply().integer(c.id()); }
@@ -55,19 +56,17 @@ public final class ClientCommands {
     }
 
     static void setInfo(Client c) {
-        String attr = str(c.arg(2)).toLowerCase(Locale.ROOT);
+        String attr = str(c.arg(2));
         String value = str(c.arg(3));
+        boolean name = attr.equalsIgnoreCase("lib-name");
+        if (!name && !attr.equalsIgnoreCase("lib-ver")) throw new CommandError("ERR Unrecognized option '" + attr + "'");
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
             if (ch < '!' || ch > '~') {
                 throw new CommandError("ERR " + attr + " cannot contain spaces, newlines or special characters.");
             }
         }
-        switch (attr) {
-            case "lib-name" -> c.libName(value);
-            case "lib-ver" -> c.libVersion(value);
-            default -> throw new CommandError("ERR Unrecognized option '" + str(c.arg(2)) + "'");
-        }
+        if (name) c.libName(value); else c.libVersion(value);
         c.reply().ok();
     }
 
@@ -107,36 +106,41 @@ public final class ClientCommands {
         c.reply().verbatim("txt", describe(c, c) + "\n");
     }
 
+    /** CLIENT LIST [TYPE normal|master|replica|pubsub] | CLIENT LIST ID id [id ...] */
     static void list(Client c) {
         List<Client> shown = new ArrayList<>();
         int argc = c.argc();
-        if (argc == 2) {
-            shown.addAll(c.server().clients().all());
-        } else if (argc >= 4 && str(c.arg(2)).equalsIgnoreCase("type")) {
-            if (argc != 4) throw CommandError.SYNTAX;
-            String type = str(c.arg(3)).toLowerCase(Locale.ROOT);
-            switch (type) {
-                case "normal" -> shown.addAll(c.server().clients().all());
-                case "master", "replica", "slave", "pubsub" -> {}
-                default -> throw new CommandError("ERR Unknown client type '" + str(c.arg(3)) + "'");
-            }
-        } else if (argc >= 4 && str(c.arg(2)).equalsIgnoreCase("id")) {
+        if (argc == 4 && StringCommands.is(c.arg(2), "type")) {
+            if (clientType(c.arg(3)).equals("normal")) shown.addAll(c.server().clients().all());
+        } else if (argc > 3 && StringCommands.is(c.arg(2), "id")) {
             for (int i = 3; i < argc; i++) {
-                long id;
-                try {
-                    id = Numbers.parseLong(c.arg(i));
-                } catch (CommandError e) {
-                    throw new CommandError("ERR Invalid client ID");
-                }
+                long id = Numbers.parseLong(c.arg(i), INVALID_CLIENT_ID);
                 Client x = c.server().clients().get(id);
-                if (x != null && !shown.contains(x)) shown.add(x);
+                if (x != null) shown.add(x); // Redis lists a client as often as it is named
             }
-        } else {
+        } else if (argc != 2) {
             throw CommandError.SYNTAX;
+        } else {
+            shown.addAll(c.server().clients().all());
         }
         StringBuilder sb = new StringBuilder();
         for (Client x : shown) sb.append(describe(x, c)).append('\n');
         c.reply().verbatim("txt", sb.toString());
+    }
+
+    private static final CommandError INVALID_CLIENT_ID = new CommandError("ERR Invalid client ID");
+
+    /**
+     * The canonical type for a CLIENT LIST/KILL TYPE argument, or Redis's error. Every Ferrite
+     * connection is "normal" (a MONITOR too): there are no replicas, masters or pub/sub clients yet.
+     */
+    private static String clientType(byte[] arg) {
+        String t = str(arg).toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "normal", "master", "pubsub" -> t;
+            case "replica", "slave" -> "slave";
+            default -> throw new CommandError("ERR Unknown client type '" + str(arg) + "'");
+        };
     }
 
     /** One CLIENT LIST line. */
@@ -145,78 +149,76 @@ public final class ClientCommands {
         String flags = (x.monitor() ? "O" : "") + (x.noEvict() ? "e" : "") + (x.noTouch() ? "T" : "");
         if (flags.isEmpty()) flags = "N";
         String cmd = x == asker ? asker.currentCommandName() : x.lastCommand();
+        // While a command runs, Redis still holds it in the query buffer: qbuf is its size.
+        long qbuf = x == asker ? encodedSize(asker) : 0;
         return "id=" + x.id() + " addr=" + x.address() + " laddr=" + x.localAddress() + " fd=" + (8 + x.id())
                 + " name=" + x.name() + " age=" + (now - x.createdAt()) / 1000 + " idle="
                 + (x == asker ? 0 : (now - x.lastInteraction()) / 1000) + " flags=" + flags + " db=" + x.db().index()
-                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0"
+                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free=0 argv-mem=" + argvBytes(x, asker)
+                + " multi-mem=0 rbs=1024 rbp=0 obl=0"
                 + " oll=0 omem=0 tot-mem=2048 events=r cmd=" + cmd + " user=" + x.user() + " redir=-1 resp="
                 + x.protocol() + " lib-name=" + x.libName() + " lib-ver=" + x.libVersion();
     }
 
-    /** CLIENT KILL addr:port | CLIENT KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no] [MAXAGE s] */
+    /** CLIENT KILL addr:port | CLIENT KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no] */
     static void kill(Client c) {
         int argc = c.argc();
         if (argc == 3) {
+            // The old form: one address, the caller itself included, OK or an error.
             String addr = str(c.arg(2));
+            int killed = 0;
             for (Client x : c.server().clients().all()) {
                 if (x.address().equals(addr)) {
                     killAfterReply(c, x);
-                    c.reply().ok();
-                    return;
+                    killed++;
                 }
             }
-            throw new CommandError("ERR No such client");
+            if (killed == 0) throw new CommandError("ERR No such client");
+            c.reply().ok();
+            return;
         }
-        if ((argc - 2) % 2 != 0) throw CommandError.SYNTAX;
-        Long id = null;
+        long id = 0;
         String type = null, user = null, addr = null, laddr = null;
         boolean skipMe = true;
-        long maxAge = -1;
         for (int i = 2; i < argc; i += 2) {
-            String opt = str(c.arg(i)).toLowerCase(Locale.ROOT);
-            String val = str(c.arg(i + 1));
-            switch (opt) {
-                case "id" -> {
-                    try {
-                        id = Numbers.parseLong(c.arg(i + 1));
-                    } catch (CommandError e) {
-                        throw new CommandError("ERR client-id should be greater than 0");
-                    }
-                    if (id <= 0) throw new CommandError("ERR client-id should be greater than 0");
-                }
-                case "type" -> {
-                    type = val.toLowerCase(Locale.ROOT);
-                    if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
-                        throw new CommandError("ERR Unknown client type '" + val + "'");
-                    }
-                }
-                case "user" -> user = val;
-                case "addr" -> addr = val;
-                case "laddr" -> laddr = val;
-                case "skipme" -> {
-                    if (val.equalsIgnoreCase("yes")) skipMe = true;
-                    else if (val.equalsIgnoreCase("no")) skipMe = false;
-                    else throw CommandError.SYNTAX;
-                }
-                case "maxage" -> maxAge = Numbers.parseLong(c.arg(i + 1));
-                default -> throw CommandError.SYNTAX;
+            boolean more = i + 1 < argc;
+            byte[] opt = c.arg(i);
+            if (StringCommands.is(opt, "id") && more) {
+                id = Numbers.parseLong(c.arg(i + 1), CLIENT_ID_POSITIVE);
+                if (id < 1) throw CLIENT_ID_POSITIVE;
+            } else if (StringCommands.is(opt, "type") && more) {
+                type = clientType(c.arg(i + 1));
+            } else if (StringCommands.is(opt, "addr") && more) {
+                addr = str(c.arg(i + 1));
+            } else if (StringCommands.is(opt, "laddr") && more) {
+                laddr = str(c.arg(i + 1));
+            } else if (StringCommands.is(opt, "user") && more) {
+                user = str(c.arg(i + 1));
+                // "default" is the only user until ACL users exist.
+                if (!user.equals("default")) throw new CommandError("ERR No such user '" + user + "'");
+            } else if (StringCommands.is(opt, "skipme") && more) {
+                if (StringCommands.is(c.arg(i + 1), "yes")) skipMe = true;
+                else if (StringCommands.is(c.arg(i + 1), "no")) skipMe = false;
+                else throw CommandError.SYNTAX;
+            } else {
+                throw CommandError.SYNTAX;
             }
         }
-        long now = System.currentTimeMillis();
         int killed = 0;
         for (Client x : c.server().clients().all()) {
-            if (id != null && x.id() != id) continue;
-            if (type != null && !type.equals("normal")) continue;
-            if (user != null && !user.equals(x.user())) continue;
             if (addr != null && !addr.equals(x.address())) continue;
             if (laddr != null && !laddr.equals(x.localAddress())) continue;
+            if (type != null && !type.equals("normal")) continue;
+            if (id != 0 && x.id() != id) continue;
+            if (user != null && !user.equals(x.user())) continue;
             if (skipMe && x == c) continue;
-            if (maxAge >= 0 && (now - x.createdAt()) / 1000 < maxAge) continue;
             killAfterReply(c, x);
             killed++;
         }
         c.reply().integer(killed);
     }
+
+    private static final CommandError CLIENT_ID_POSITIVE = new CommandError("ERR client-id should be greater than 0");
 
     private static void killAfterReply(Client asker, Client victim) {
         if (victim == asker) asker.closeAfterReply(true);
@@ -224,23 +226,49 @@ public final class ClientCommands {
     }
 
     static void help(Client c) {
-        String[] lines = {
-                "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        // Redis's help lines for the subcommands Ferrite implements.
+        Help.reply(c,
                 "GETNAME", "    Return the name of the current connection.",
                 "ID", "    Return the ID of the current connection.",
                 "INFO", "    Return information about the current client connection.",
                 "KILL <ip:port>", "    Kill connection made from <ip:port>.",
-                "KILL <option> <value> [<option> <value> [...]]",
-                "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME, MAXAGE.",
-                "LIST [options ...]", "    Return information about client connections. Options: TYPE, ID.",
-                "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
-                "NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.",
+                "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are:",
+                "    * ADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made from the specified address",
+                "    * LADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made to specified local address",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.",
+                "    * USER <username>", "      Kill connections authenticated by <username>.",
+                "    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
+                "LIST [options ...]", "    Return information about client connections. Options:",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
                 "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
-                "SETINFO <option> <value>", "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
-                "HELP", "    Print this help."};
-        c.reply().array(lines.length);
-        for (String l : lines) c.reply().simple(l);
+                "SETINFO <option> <value>", "    Set client meta attr. Options are:",
+                "    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
+                "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
+                "NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.");
+    }
+
+    /** The size of the running command as RESP (*N, then $len and the bytes of each argument). */
+    private static long encodedSize(Client c) {
+        int argc = c.argc();
+        long n = 1 + digits(argc) + 2;
+        for (int i = 0; i < argc; i++) {
+            int len = c.arg(i).length;
+            n += 1 + digits(len) + 2 + len + 2;
+        }
+        return n;
+    }
+
+    /** argv-mem: the bytes of the arguments of the command being run, for the client running it. */
+    private static long argvBytes(Client x, Client asker) {
+        if (x != asker) return 0;
+        long n = 0;
+        for (int i = 0; i < asker.argc(); i++) n += asker.arg(i).length;
+        return n;
+    }
+
+    private static int digits(long v) {
+        return Long.toString(v).length();
     }
 
     private static String str(byte[] b) {

@@ -6,6 +6,7 @@ import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
 import io.ferrite.server.protocol.RespWriter;
+import io.ferrite.server.string.StringCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -15,16 +16,28 @@ import java.security.MessageDigest;
  * Spec: https://redis.io/docs/latest/commands/?group=connection
  */
 public final class ConnectionCommands {
+    private static final CommandError WRONGPASS =
+            new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
+    private static final CommandError PROTOCOL_NOT_INTEGER =
+            new CommandError("ERR Protocol version is not an integer or out of range");
+
     private ConnectionCommands() {}
 
     public static void register(CommandTable.Builder t) {
-        t.add("ping", -1, "fast", "@connection", 0, 0, 0, ConnectionCommands::ping);
-        t.add("echo", 2, "fast", "@connection", 0, 0, 0, ConnectionCommands::echo);
-        t.add("hello", -1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::hello);
-        t.add("auth", -2, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::auth);
-        t.add("select", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::select);
-        t.add("quit", -1, "allow_busy noscript loading stale fast no_auth", "@connection", 0, 0, 0, ConnectionCommands::quit);
-        t.add("reset", 1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::reset);
+        t.add("ping", -1, "fast", "@connection", 0, 0, 0, ConnectionCommands::ping,
+                "Checks that the connection is alive: replies PONG, or the given message.");
+        t.add("echo", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::echo,
+                "Replies with the given message.");
+        t.add("hello", -1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::hello,
+                "Chooses the protocol version, optionally authenticating and naming the connection.");
+        t.add("auth", -2, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::auth,
+                "Authenticates the connection.");
+        t.add("select", 2, "loading stale fast", "@connection", 0, 0, 0, ConnectionCommands::select,
+                "Makes another numbered database the current one.");
+        t.add("quit", -1, "allow_busy noscript loading stale fast no_auth", "@connection", 0, 0, 0, ConnectionCommands::quit,
+                "Closes the connection once the reply is sent.");
+        t.add("reset", 1, "noscript loading stale fast no_auth allow_busy", "@connection", 0, 0, 0, ConnectionCommands::reset,
+                "Returns the connection to the state of a new one.");
         ClientCommands.register(t);
     }
 
@@ -73,9 +86,7 @@ public final class ConnectionCommands {
             throw new CommandError("ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
         }
-        if (!checkPassword(user, given, pass)) {
-            throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
-        }
+        if (!checkPassword(user, given, pass)) throw WRONGPASS;
         c.authenticated(true);
         c.user(user);
         c.reply().ok();
@@ -87,41 +98,42 @@ public final class ConnectionCommands {
         return MessageDigest.isEqual(given, pass.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+    /**
+     * HELLO [protover [AUTH username password] [SETNAME clientname]]: options are all parsed
+     * (and the name validated) before anything changes, then AUTH, then the name and protocol.
+     */
     static void hello(Client c) {
         int argc = c.argc();
         int version = c.protocol();
         int i = 1;
         if (argc >= 2) {
-            long v;
-            try {
-                v = Numbers.parseLong(c.arg(1), CommandError.NOT_INTEGER);
-            } catch (CommandError e) {
-                throw new CommandError("ERR Protocol version is not an integer or out of range");
-            }
+            long v = Numbers.parseLong(c.arg(1), PROTOCOL_NOT_INTEGER);
             if (v < 2 || v > 3) throw new CommandError("NOPROTO unsupported protocol version");
             version = (int) v;
             i = 2;
         }
+        byte[] user = null, pass = null;
         String setName = null;
         for (; i < argc; i++) {
-            String opt = new String(c.arg(i), StandardCharsets.UTF_8).toLowerCase();
-            if (opt.equals("auth") && argc - i - 1 >= 2) {
-                String user = new String(c.arg(i + 1), StandardCharsets.UTF_8);
-                if (!checkPassword(user, c.arg(i + 2), c.server().config().requirepass.value())) {
-                    throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
-                }
-                c.authenticated(true);
-                c.user(user);
+            int more = argc - 1 - i;
+            if (StringCommands.is(c.arg(i), "auth") && more >= 2) {
+                user = c.arg(i + 1);
+                pass = c.arg(i + 2);
                 i += 2;
-            } else if (opt.equals("setname") && argc - i - 1 >= 1) {
+            } else if (StringCommands.is(c.arg(i), "setname") && more >= 1) {
                 setName = new String(c.arg(i + 1), StandardCharsets.UTF_8);
                 String err = ClientCommands.validateName(setName);
                 if (err != null) throw new CommandError(err);
                 i += 1;
             } else {
-                throw new CommandError("ERR Syntax error in HELLO option '" + opt + "'");
+                throw new CommandError("ERR Syntax error in HELLO option '" + new String(c.arg(i), StandardCharsets.UTF_8) + "'");
             }
+        }
+        if (user != null) {
+            String name = new String(user, StandardCharsets.UTF_8);
+            if (!checkPassword(name, pass, c.server().config().requirepass.value())) throw WRONGPASS;
+            c.authenticated(true);
+            c.user(name);
         }
         if (!c.authenticated()) {
             throw new CommandError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "

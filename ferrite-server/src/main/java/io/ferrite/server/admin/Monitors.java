@@ -1,9 +1,9 @@
 package io.ferrite.server.admin;
 
 import io.ferrite.server.net.Client;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -28,38 +28,30 @@ public final class Monitors {
         active = !clients.isEmpty();
     }
 
+    /** Sends one command line to every monitor but the client that ran it; secrets redacted. */
     public void feed(Client source, byte[][] argv, int argc) {
-        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        Instant now = Instant.now();
         StringBuilder sb = new StringBuilder(64);
-        sb.append('+').append(micros / 1_000_000).append('.');
-        String frac = Long.toString(micros % 1_000_000);
+        sb.append('+').append(now.getEpochSecond()).append('.');
+        String frac = Integer.toString(now.getNano() / 1000);
         sb.append("000000", 0, 6 - frac.length()).append(frac);
-        sb.append(" [").append(source.db().index()).append(' ').append(source.address()).append(']');
-        boolean redact = argc > 0 && isSensitive(argv[0]);
+        sb.append(" [").append(source.db().index()).append(' ').append(source.address()).append("] ");
+        byte[][] shown = Redaction.apply(source.server().config(), argv, argc);
         for (int i = 0; i < argc; i++) {
-            sb.append(' ');
-            if (redact && i > 0) {
-                sb.append("\"(redacted)\"");
-            } else {
-                appendRepr(sb, argv[i]);
-            }
+            if (i > 0) sb.append(' ');
+            appendRepr(sb, shown[i]);
         }
         sb.append("\r\n");
         byte[] line = sb.toString().getBytes(StandardCharsets.UTF_8);
         for (Client m : clients) {
             if (m == source) continue;
-            ByteBuf buf = Unpooled.wrappedBuffer(line);
-            m.channel().writeAndFlush(buf);
+            m.channel().writeAndFlush(Unpooled.wrappedBuffer(line));
         }
-    }
-
-    private static boolean isSensitive(byte[] cmd) {
-        String c = new String(cmd, StandardCharsets.US_ASCII).toLowerCase();
-        return c.equals("auth") || c.equals("hello") || c.equals("migrate");
     }
 
     /** sdscatrepr: a quoted, escaped representation of binary data. */
     public static void appendRepr(StringBuilder sb, byte[] b) {
+        // Bytes above 0x7f are escaped, so the line is pure ASCII whatever the argument holds.
         sb.append('"');
         for (byte x : b) {
             int ch = x & 0xff;

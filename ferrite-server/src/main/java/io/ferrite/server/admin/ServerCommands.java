@@ -5,20 +5,56 @@ import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
+import io.ferrite.server.protocol.RespWriter;
 import io.ferrite.server.string.StringCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
- * Server commands (Redis 7.2 group "server"): INFO, COMMAND, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB,
- * TIME, SLOWLOG, MONITOR, DEBUG, SHUTDOWN, WAIT ... Spec: https://redis.io/docs/latest/commands/?group=server
+ * Server commands (Redis 7.2 group "server"): DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE,
+ * MONITOR, SHUTDOWN, and WAIT (group "generic"), FUNCTION FLUSH and SCRIPT FLUSH (group
+ * "scripting"); INFO, COMMAND, SLOWLOG and DEBUG live in their own files.
+ * Spec: https://redis.io/docs/latest/commands/?group=server
  */
 public final class ServerCommands {
     private ServerCommands() {}
 
     public static void register(CommandTable.Builder t) {
-        t.add("dbsize", 1, "readonly fast lock_all", "@keyspace", 0, 0, 0, ServerCommands::dbsize);
-        t.add("flushdb", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushdb);
-        t.add("flushall", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushall);
-        t.add("swapdb", 3, "write fast lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::swapdb);
+        t.group("server");
+        t.add("dbsize", 1, "readonly fast lock_all", "@keyspace", 0, 0, 0, ServerCommands::dbsize,
+                "Counts the keys of the current database.");
+        t.add("flushdb", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushdb,
+                "Deletes every key of the current database.");
+        t.add("flushall", -1, "write lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::flushall,
+                "Deletes every key of every database.");
+        t.add("swapdb", 3, "write fast lock_all", "@keyspace @dangerous", 0, 0, 0, ServerCommands::swapdb,
+                "Exchanges the contents of two databases.");
+        t.add("time", 1, "loading stale fast", "", 0, 0, 0, ServerCommands::time,
+                "The server clock: unix seconds and the microseconds within them.");
+        t.add("lastsave", 1, "loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::lastsave,
+                "The unix time of the last successful save.");
+        t.add("monitor", 1, "admin noscript loading stale", "", 0, 0, 0, ServerCommands::monitor,
+                "Streams every command the server runs to this connection.");
+        t.add("shutdown", -1, "admin noscript loading stale no_multi allow_busy", "", 0, 0, 0, ServerCommands::shutdown,
+                "Stops the server.");
+        InfoCommand.register(t);
+        CommandCommands.register(t);
+        SlowLogCommands.register(t);
+        DebugCommands.register(t);
+
+        t.group("generic");
+        t.add("wait", 3, "", "@connection", 0, 0, 0, ServerCommands::waitReplicas,
+                "Waits until replicas acknowledge this connection's writes.");
+
+        // Only FLUSH, which Redis's test harness sends before every unit: with no function
+        // libraries and no script cache yet, there is nothing to flush. The scripting family
+        // takes these containers over when it arrives.
+        t.group("scripting");
+        t.container("function", -2, "", "")
+                .sub("flush", -2, "noscript write", "@scripting", 0, 0, 0, ServerCommands::functionFlush);
+        t.container("script", -2, "", "")
+                .sub("flush", -2, "noscript", "@scripting", 0, 0, 0, ServerCommands::scriptFlush);
+        t.group("server");
     }
 
     static void dbsize(Client c) {
@@ -61,6 +97,84 @@ public final class ServerCommands {
         }
         if (a < 0 || a >= ks.databaseCount() || b < 0 || b >= ks.databaseCount()) throw CommandError.DB_INDEX;
         ks.swap((int) a, (int) b);
+        ks.stats().dirty.increment();
+        c.reply().ok();
+    }
+
+    /** TIME: unix seconds and the microseconds within that second, both as bulk strings. */
+    static void time(Client c) {
+        Instant now = Instant.now();
+        RespWriter w = c.reply();
+        w.array(2);
+        w.bulkLong(now.getEpochSecond());
+        w.bulkLong(now.getNano() / 1000);
+    }
+
+    /** LASTSAVE: nothing has been saved yet, so the start time (Redis also starts from it). */
+    static void lastsave(Client c) {
+        c.reply().integer(c.server().startedAt() / 1000);
+    }
+
+    /** MONITOR: +OK, then every command the server runs; a second MONITOR is ignored, without a reply. */
+    static void monitor(Client c) {
+        if (c.monitor()) return;
+        c.monitor(true);
+        c.server().monitors().add(c);
+        c.reply().ok();
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: there is nothing to save yet and no
+     * shutdown takes time, so every valid form closes the server at once and the caller's
+     * connection closes without a reply, and ABORT never finds a shutdown in progress.
+     */
+    static void shutdown(Client c) {
+        boolean save = false, nosave = false, abort = false, other = false;
+        for (int i = 1; i < c.argc(); i++) {
+            byte[] a = c.arg(i);
+            if (StringCommands.is(a, "nosave")) nosave = true;
+            else if (StringCommands.is(a, "save")) save = true;
+            else if (StringCommands.is(a, "now") || StringCommands.is(a, "force")) other = true;
+            else if (StringCommands.is(a, "abort")) abort = true;
+            else throw CommandError.SYNTAX;
+        }
+        if ((abort && (save || nosave || other)) || (save && nosave)) throw CommandError.SYNTAX;
+        if (abort) throw new CommandError("ERR No shutdown in progress.");
+        c.closeAfterReply(true);
+        c.server().shutdownAsync();
+    }
+
+    /**
+     * WAIT numreplicas timeout: there are no replicas, so the reply is 0 at once (Redis would
+     * block up to the timeout when numreplicas > 0; Ferrite does not wait for replicas it
+     * cannot have).
+     */
+    static void waitReplicas(Client c) {
+        Numbers.parseLong(c.arg(1));
+        long timeout = Numbers.parseLong(c.arg(2), CommandError.TIMEOUT_NOT_INTEGER);
+        if (timeout < 0) throw new CommandError("ERR timeout is negative");
+        c.reply().integer(0);
+    }
+
+    /** FUNCTION FLUSH [ASYNC|SYNC]: no libraries exist, so it removes nothing; counts as a change. */
+    static void functionFlush(Client c) {
+        if (c.argc() > 3) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                    + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try FUNCTION HELP.");
+        }
+        if (c.argc() == 3 && !StringCommands.is(c.arg(2), "sync") && !StringCommands.is(c.arg(2), "async")) {
+            throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+        }
+        c.server().keyspace().stats().dirty.increment();
+        c.reply().ok();
+    }
+
+    /** SCRIPT FLUSH [ASYNC|SYNC]: the script cache is empty (no scripting yet). */
+    static void scriptFlush(Client c) {
+        if (c.argc() > 3 || (c.argc() == 3 && !StringCommands.is(c.arg(2), "sync")
+                && !StringCommands.is(c.arg(2), "async"))) {
+            throw new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        }
         c.reply().ok();
     }
 }

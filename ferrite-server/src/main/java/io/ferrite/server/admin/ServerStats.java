@@ -2,6 +2,7 @@ package io.ferrite.server.admin;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,6 +20,7 @@ public final class ServerStats {
     public final LongAdder totalErrorReplies = new LongAdder();
     private final Map<String, LongAdder> errorsByPrefix = new ConcurrentHashMap<>();
     private final OpsSampler opsSampler = new OpsSampler();
+    private final AtomicLong peakMemory = new AtomicLong();
 
     public void countError(String message) {
         totalErrorReplies.increment();
@@ -33,6 +35,11 @@ public final class ServerStats {
 
     public OpsSampler opsSampler() { return opsSampler; }
 
+    /** used_memory_peak: the highest heap use INFO has seen, raised to {@code used} if needed. */
+    public long peakMemory(long used) {
+        return peakMemory.accumulateAndGet(used, Math::max);
+    }
+
     public void reset() {
         commandsProcessed.reset();
         connectionsReceived.reset();
@@ -42,26 +49,45 @@ public final class ServerStats {
         netOutputBytes.reset();
         totalErrorReplies.reset();
         errorsByPrefix.clear();
+        peakMemory.set(0);
     }
 
-    /** instantaneous_ops_per_sec: commands per second over the last few 100 ms samples. */
+    /**
+     * instantaneous_ops_per_sec and instantaneous_input/output_kbps: rates averaged over the
+     * last 16 samples taken every 100 ms, as Redis's trackInstantaneousMetric does.
+     */
     public final class OpsSampler {
-        private final long[] samples = new long[16];
+        private static final int SAMPLES = 16;
+        private final long[] ops = new long[SAMPLES], in = new long[SAMPLES], out = new long[SAMPLES];
         private int idx;
-        private long lastCount = -1, lastTime;
+        private long lastOps = -1, lastIn, lastOut, lastTime;
 
         public synchronized void sample() {
             long now = System.nanoTime();
-            long count = commandsProcessed.sum();
-            if (lastCount >= 0 && now > lastTime) {
-                samples[idx++ % samples.length] = (count - lastCount) * 1_000_000_000L / (now - lastTime);
+            long o = commandsProcessed.sum(), i = netInputBytes.sum(), w = netOutputBytes.sum();
+            if (lastOps >= 0 && now > lastTime) {
+                long dt = now - lastTime;
+                int k = idx++ % SAMPLES;
+                ops[k] = Math.max(0, o - lastOps) * 1_000_000_000L / dt;
+                in[k] = Math.max(0, i - lastIn) * 1_000_000_000L / dt;
+                out[k] = Math.max(0, w - lastOut) * 1_000_000_000L / dt;
             }
-            lastCount = count;
+            lastOps = o;
+            lastIn = i;
+            lastOut = w;
             lastTime = now;
         }
 
-        public synchronized long perSecond() {
-            int n = Math.min(idx, samples.length);
+        public synchronized long perSecond() { return mean(ops); }
+
+        /** Bytes read per second. */
+        public synchronized long inputPerSecond() { return mean(in); }
+
+        /** Bytes written per second. */
+        public synchronized long outputPerSecond() { return mean(out); }
+
+        private long mean(long[] samples) {
+            int n = Math.min(idx, SAMPLES);
             if (n == 0) return 0;
             long sum = 0;
             for (int i = 0; i < n; i++) sum += samples[i];

@@ -11,7 +11,7 @@ import java.util.List;
  * SLOWLOG: commands slower than slowlog-log-slower-than microseconds, newest first, at most
  * slowlog-max-len entries. Arguments are truncated as Redis does (at most 32 arguments, each
  * at most 128 bytes). The check is one comparison per command; the lock is taken only to
- * record a slow one.
+ * record a slow one. Passwords are redacted first ({@link Redaction}).
  */
 public final class SlowLog {
     private static final int MAX_ARGC = 32;
@@ -30,8 +30,8 @@ public final class SlowLog {
     public void offer(Client c, long micros) {
         long threshold = config.slowlogLogSlowerThan.longValue();
         if (threshold < 0 || micros < threshold) return;
-        byte[][] argv = c.argv();
         int argc = c.argc();
+        byte[][] argv = Redaction.apply(config, c.argv(), argc);
         List<byte[]> args = new ArrayList<>();
         int n = Math.min(argc, MAX_ARGC);
         for (int i = 0; i < n; i++) {
@@ -46,6 +46,8 @@ public final class SlowLog {
                 System.arraycopy(a, 0, t, 0, MAX_ARG_LEN);
                 System.arraycopy(more.getBytes(), 0, t, MAX_ARG_LEN, more.length());
                 a = t;
+            } else {
+                a = a.clone(); // the argument may now be a stored value that later changes in place
             }
             args.add(a);
         }

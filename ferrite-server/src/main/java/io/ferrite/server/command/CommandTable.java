@@ -116,6 +116,21 @@ public final class CommandTable {
             return new Container(c, group);
         }
 
+        /**
+         * Adds a container that also runs by itself when called without a subcommand, as
+         * COMMAND does in Redis (COMMAND alone lists every command).
+         */
+        public Container container(String name, int arity, String flags, String acl, CommandHandler handler) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (byName.containsKey(n)) throw new IllegalStateException("duplicate command " + n);
+            long f = CommandFlags.parse(flags);
+            if ((f & CommandFlags.LOCK_ALL) == 0) f |= CommandFlags.NO_KEYS;
+            CommandSpec c = new CommandSpec(n, null, arity, f, AclCategories.parse(acl), 0, 0, 0, handler, group,
+                    "A container for " + name.toUpperCase(Locale.ROOT) + " commands.", true);
+            byName.put(n, c);
+            return new Container(c, group);
+        }
+
         public CommandTable build() {
             return new CommandTable(byName);
         }

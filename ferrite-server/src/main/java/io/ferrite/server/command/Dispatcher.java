@@ -54,7 +54,8 @@ public final class Dispatcher {
             rejectUnknown(c, argv, argc);
             return;
         }
-        if (cmd.isContainer()) {
+        if (cmd.isContainer() && (argc >= 2 || cmd.handler == null)) {
+            // A container with a handler of its own (COMMAND) runs it when called alone.
             if (argc < 2) {
                 reject(c, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
                 return;
@@ -94,6 +95,7 @@ public final class Dispatcher {
             runLocked(c, cmd);
         } catch (CommandError e) {
             failed = true;
+            out.writerIndex(mark); // a command that failed midway must not leave half a reply
             w.error(e.getMessage());
             stats.countError(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -101,6 +103,7 @@ public final class Dispatcher {
             failed = true;
             LOG.error("command {} failed", cmd.fullName, e);
             String msg = "ERR internal error in '" + cmd.fullName + "': " + e;
+            out.writerIndex(mark);
             w.error(msg);
             stats.countError(msg);
         }
@@ -114,7 +117,9 @@ public final class Dispatcher {
         c.lastCommand(cmd.fullName);
 
         Client.ReplyMode modeAfter = c.replyMode();
-        if (modeAfter == Client.ReplyMode.OFF || modeBefore == Client.ReplyMode.SKIP) out.writerIndex(mark);
+        // CLIENT REPLY ON run while skipping still sends its +OK, as in Redis.
+        if (modeAfter == Client.ReplyMode.OFF
+                || (modeBefore == Client.ReplyMode.SKIP && modeAfter != Client.ReplyMode.ON)) out.writerIndex(mark);
         if (modeBefore == Client.ReplyMode.SKIP && modeAfter == Client.ReplyMode.SKIP) c.replyMode(Client.ReplyMode.ON);
         if (modeAfter == Client.ReplyMode.SKIP_NEXT) c.replyMode(Client.ReplyMode.SKIP);
 

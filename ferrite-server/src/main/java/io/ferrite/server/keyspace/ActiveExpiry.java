@@ -21,6 +21,7 @@ public final class ActiveExpiry implements Runnable {
     private final Keyspace keyspace;
     private final IntSupplier hz;
     private volatile boolean running = true;
+    private volatile boolean enabled = true; // DEBUG SET-ACTIVE-EXPIRE
     private final Thread thread;
 
     public ActiveExpiry(Keyspace keyspace, IntSupplier hz) {
@@ -30,6 +31,9 @@ public final class ActiveExpiry implements Runnable {
     }
 
     public void start() { thread.start(); }
+
+    /** DEBUG SET-ACTIVE-EXPIRE 0|1: turns the cycle off (lazy expiry only) or on. */
+    public void enabled(boolean on) { this.enabled = on; }
 
     public void stop() {
         running = false;
@@ -42,7 +46,7 @@ public final class ActiveExpiry implements Runnable {
             int rate = Math.max(1, Math.min(500, hz.getAsInt()));
             long periodNanos = 1_000_000_000L / rate;
             long start = System.nanoTime();
-            cycle(start + periodNanos / 4);
+            if (enabled) cycle(start + periodNanos / 4);
             long sleep = periodNanos - (System.nanoTime() - start);
             if (sleep > 0) {
                 try {

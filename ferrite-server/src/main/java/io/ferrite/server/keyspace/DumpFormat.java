@@ -1,7 +1,12 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.hash.HashValue;
+import io.ferrite.server.hash.RdbListpack;
 import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.set.SetValue;
 import io.ferrite.server.zset.SortedSet;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The serialized form of one value for DUMP and RESTORE: Redis's own format (cluster.c
@@ -34,8 +39,10 @@ public final class DumpFormat {
     /** The RDB version written in footers (Redis 7.2's); payloads up to this version restore. */
     public static final int RDB_VERSION = 11;
     static final int TYPE_STRING = 0;
+    static final int TYPE_SET = 2, TYPE_HASH = 4, TYPE_SET_INTSET = 11, TYPE_HASH_LISTPACK = 16, TYPE_SET_LISTPACK = 20;
     static final int TYPE_ZSET = 3;      // scores as length-prefixed text (RDB < 8)
     static final int TYPE_ZSET_2 = 5;    // scores as 8-byte little-endian IEEE doubles
+    static final int TYPE_ZSET_LISTPACK = 17; // Redis 7's small sets: member, score, ... in a listpack
     private static final int FOOTER = 10;
 
     static final CommandError NOT_SUPPORTED = new CommandError("ERR DUMP not supported for this type yet");
@@ -57,6 +64,19 @@ public final class DumpFormat {
         if (value instanceof byte[] s) {
             out.writeByte(TYPE_STRING);
             out.writeString(s);
+        } else if (value instanceof HashValue h) {
+            // The plain RDB_TYPE_HASH form (length, then field and value strings): every Redis
+            // since 1.x loads it, choosing its own encoding.
+            out.writeByte(TYPE_HASH);
+            out.writeLength(h.size());
+            h.forEachCopy((f, v) -> {
+                out.writeString(f);
+                out.writeString(v);
+            });
+        } else if (value instanceof SetValue set) {
+            out.writeByte(TYPE_SET);
+            out.writeLength(set.size());
+            for (byte[] m : set.toArray()) out.writeString(m);
         } else if (value instanceof SortedSet z) {
             // RDB_TYPE_ZSET_2, greatest first as Redis writes skiplists (each load then inserts
             // at the head). Redis 7.2 writes small sets as a listpack blob; it loads this form too.
@@ -115,6 +135,20 @@ public final class DumpFormat {
         return z;
     }
 
+    /** A listpack of member, score pairs (scores as text or integers), as Redis 7 dumps small sets. */
+    private static SortedSet sortedSetFromListpack(List<byte[]> items) {
+        if (items.isEmpty() || items.size() % 2 != 0) throw BAD_FORMAT;
+        SortedSet z = SortedSet.skiplist(items.size() / 2);
+        for (int i = 0; i < items.size(); i += 2) {
+            byte[] member = items.get(i);
+            Double score = io.ferrite.server.protocol.Numbers.parseDouble(items.get(i + 1));
+            if (score == null || !Double.isNaN(z.score(member))) throw BAD_FORMAT;
+            z.insertNew(score, member);
+        }
+        z.convertToListpackIfNeeded(128, 64);
+        return z;
+    }
+
     /** RDB's old text double: a length byte (253 NaN, 254 +inf, 255 -inf) then ASCII digits. */
     private static double readTextDouble(RdbInput in) {
         int len = in.readByte();
@@ -134,8 +168,34 @@ public final class DumpFormat {
     private static Object readObject(int type, RdbInput in) {
         return switch (type) {
             case TYPE_STRING -> in.readString();
+            // Encodings are chosen with Redis's default thresholds: the payload reader has no
+            // server configuration; later writes convert with the configured ones.
+            case TYPE_HASH -> orBadFormat(HashValue.load(readStrings(in, 2), false, 128, 64));
+            case TYPE_HASH_LISTPACK -> orBadFormat(HashValue.load(listpack(in.readString()), true, 128, 64));
+            case TYPE_SET -> orBadFormat(SetValue.load(readStrings(in, 1), SetValue.Limits.DEFAULT));
+            case TYPE_SET_LISTPACK -> orBadFormat(SetValue.loadListpack(listpack(in.readString()), SetValue.Limits.DEFAULT));
+            case TYPE_SET_INTSET -> orBadFormat(SetValue.loadIntset(in.readString(), SetValue.Limits.DEFAULT));
             case TYPE_ZSET, TYPE_ZSET_2 -> readSortedSet(in, type == TYPE_ZSET_2);
+            case TYPE_ZSET_LISTPACK -> sortedSetFromListpack(listpack(in.readString()));
             default -> throw BAD_FORMAT;
         };
+    }
+
+    /** A length, then length x perItem strings. */
+    private static List<byte[]> readStrings(RdbInput in, int perItem) {
+        long n = in.readLength();
+        if (n > Integer.MAX_VALUE / perItem) throw BAD_FORMAT;
+        List<byte[]> out = new ArrayList<>((int) Math.min(n * perItem, 1 << 16));
+        for (long i = 0; i < n * perItem; i++) out.add(in.readString());
+        return out;
+    }
+
+    private static List<byte[]> listpack(byte[] blob) {
+        return orBadFormat(RdbListpack.decode(blob));
+    }
+
+    private static <T> T orBadFormat(T value) {
+        if (value == null) throw BAD_FORMAT;
+        return value;
     }
 }

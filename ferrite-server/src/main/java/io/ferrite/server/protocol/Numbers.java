@@ -159,15 +159,4 @@ public final class Numbers {
         return sb.toString();
     }
 
-    /**
-     * INCRBYFLOAT / HINCRBYFLOAT output: Redis prints a long double with "%.17Lf" and trims
-     * trailing zeros (humanfriendly mode): plain notation, never an exponent.
-     */
-    public static String formatHumanDouble(double value) {
-        if (Double.isInfinite(value)) return value < 0 ? "-inf" : "inf";
-        if (value == 0) return "0";
-        BigDecimal bd = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-        String s = bd.toPlainString();
-        return s;
-    }
 }

@@ -101,7 +101,13 @@ public final class RespWriter {
     /** A long written as a bulk string (e.g. CONFIG GET values, INCRBYFLOAT results). */
     public void bulkLong(long v) {
         int n = formatLong(v, digits);
-        bulk(digits, digits.length - n, n);
+        // The length (at most 20) is written without the digits scratch buffer, which holds v.
+        out.writeByte('$');
+        if (n >= 10) out.writeByte('0' + n / 10);
+        out.writeByte('0' + n % 10);
+        out.writeBytes(CRLF);
+        out.writeBytes(digits, digits.length - n, n);
+        out.writeBytes(CRLF);
     }
 
     public void nullBulk() { out.writeBytes(protocol == 3 ? NULL3 : NULL_BULK2); }
@@ -152,6 +158,17 @@ public final class RespWriter {
         out.writeBytes(b);
         out.writeBytes(CRLF);
     }
+
+    /** A big number: RESP3 '(' type, RESP2 a bulk string. */
+    public void bigNumber(String digits) {
+        if (protocol != 3) { bulk(digits); return; }
+        out.writeByte('(');
+        out.writeCharSequence(digits, StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
+    }
+
+    /** An attribute map of n pairs (RESP3 '|'); the real reply follows it. RESP3 only. */
+    public void attribute(long n) { header('|', n); }
 
     private void header(char type, long n) {
         out.writeByte(type);

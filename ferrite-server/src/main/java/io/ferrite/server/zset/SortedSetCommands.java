@@ -10,6 +10,7 @@ import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
 import io.ferrite.server.protocol.RespWriter;
+import io.ferrite.server.set.SetValue;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -724,7 +725,16 @@ public final class SortedSetCommands {
 
     /** A plain set (type "set") as an input whose members score 1, or null for other values. */
     private static Input setInput(Object value) {
-        return null;
+        return value instanceof SetValue set ? new SetInput(set) : null;
+    }
+
+    private record SetInput(SetValue set) implements Input {
+        public int size() { return set.size(); }
+        public double score(byte[] member) { return set.contains(member) ? 1.0 : Double.NaN; }
+        public void forEach(SortedSet.Visitor v) {
+            // The set lends slices of its own storage for the call: copy, results may keep them.
+            set.forEach((b, off, len) -> v.accept(Arrays.copyOfRange(b, off, off + len), 1.0));
+        }
     }
 
     private static void setOperation(Client c, String name, boolean store, int numkeysIdx, int op, boolean cardOnly) {

@@ -210,4 +210,25 @@ class ProtocolTest {
             assertThat(c.readReply()).isEqualTo("$-1\r\n");
         }
     }
+
+    @Test
+    void debugProtocolEmitsEveryResp3Type() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.command("HELLO", "3");
+            c.readReply();
+            c.command("DEBUG", "PROTOCOL", "bignum");
+            assertThat(c.readReply()).isEqualTo("(1234567999999999999999999999999999999\r\n");
+            c.command("DEBUG", "PROTOCOL", "double");
+            assertThat(c.readReply()).isEqualTo(",3.141\r\n");
+            c.command("DEBUG", "PROTOCOL", "map");
+            assertThat(c.readReply()).isEqualTo("%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n");
+            c.command("DEBUG", "PROTOCOL", "attrib");
+            assertThat(c.readLine()).isEqualTo("|1");
+            assertThat(c.readReply()).isEqualTo("$14\r\nkey-popularity\r\n");
+            assertThat(c.readReply()).isEqualTo("*2\r\n$7\r\nkey:123\r\n:90\r\n");
+            assertThat(c.readReply()).isEqualTo("$39\r\nSome real reply following the attribute\r\n");
+            c.command("DEBUG", "PROTOCOL", "verbatim");
+            assertThat(c.readReply()).isEqualTo("=29\r\ntxt:This is a verbatim\nstring\r\n");
+        }
+    }
 }
