@@ -180,8 +180,14 @@ public final class SortedSetCommands {
         if ((gt && nx) || (lt && nx) || (gt && lt)) throw GT_LT_NX;
         if (incr && elements > 1) throw INCR_PAIR;
         // All scores are parsed before anything changes: the command applies fully or not at all.
-        double[] scores = new double[elements];
-        for (int j = 0; j < elements; j++) scores[j] = Numbers.parseDouble(c.arg(idx + j * 2), CommandError.NOT_FLOAT);
+        // One pair (ZINCRBY, the common ZADD) needs no array.
+        double single = Numbers.parseDouble(c.arg(idx), CommandError.NOT_FLOAT);
+        double[] scores = null;
+        if (elements > 1) {
+            scores = new double[elements];
+            scores[0] = single;
+            for (int j = 1; j < elements; j++) scores[j] = Numbers.parseDouble(c.arg(idx + j * 2), CommandError.NOT_FLOAT);
+        }
 
         Database db = c.db();
         byte[] key = c.arg(1);
@@ -191,7 +197,12 @@ public final class SortedSetCommands {
             if (incr) w.nullBulk(); else w.integer(0);
             return;
         }
-        long maxEntries = maxEntries(c), maxValue = maxValue(c);
+        // A skiplist never converts back: only new and listpack sets need the limits.
+        long maxEntries = Long.MAX_VALUE, maxValue = Long.MAX_VALUE;
+        if (e == null || ((SortedSet) e.value()).isListpack()) {
+            maxEntries = maxEntries(c);
+            maxValue = maxValue(c);
+        }
         SortedSet z;
         if (e == null) {
             z = SortedSet.create(elements, c.arg(idx + 1).length, maxEntries, maxValue);
@@ -203,7 +214,7 @@ public final class SortedSetCommands {
         int added = 0, updated = 0, processed = 0;
         double score = 0;
         for (int j = 0; j < elements; j++) {
-            int out = z.add(scores[j], c.arg(idx + 1 + j * 2), flags, maxEntries, maxValue);
+            int out = z.add(scores == null ? single : scores[j], c.arg(idx + 1 + j * 2), flags, maxEntries, maxValue);
             if ((out & SortedSet.OUT_NAN) != 0) {
                 if (added + updated > 0) db.touched(e);
                 throw NAN_RESULT;
