@@ -488,6 +488,26 @@ class SortedSetCommandsTest {
     }
 
     @Test
+    void plainSetsAreInputsWhoseMembersScoreOne() {
+        try (Jedis j = ferrite.jedis()) {
+            j.sadd("ints", "1", "2", "3");          // intset
+            j.sadd("words", "a", "b", "2");         // listpack
+            r(j, "ZADD", "z", "10", "a", "20", "2");
+            assertThat(r(j, "ZUNION", "3", "ints", "words", "z", "WEIGHTS", "1", "2", "1", "WITHSCORES"))
+                    .isEqualTo(List.of("1", "1", "3", "1", "b", "2", "a", "12", "2", "23"));
+            assertThat(r(j, "ZINTER", "2", "words", "z", "WITHSCORES")).isEqualTo(List.of("a", "11", "2", "21"));
+            assertThat(r(j, "ZINTERCARD", "2", "ints", "words")).isEqualTo(1L);
+            assertThat(r(j, "ZDIFF", "2", "ints", "z", "WITHSCORES")).isEqualTo(List.of("1", "1", "3", "1"));
+            assertThat(r(j, "ZINTERSTORE", "d", "2", "ints", "ints")).isEqualTo(3L);
+            assertThat(r(j, "ZRANGE", "d", "0", "-1", "WITHSCORES")).isEqualTo(List.of("1", "2", "2", "2", "3", "2"));
+            j.del("ints");
+            assertThat(r(j, "ZUNIONSTORE", "d", "1", "words")).isEqualTo(3L);
+            j.sadd("words", "c");
+            assertThat(r(j, "ZRANGE", "d", "0", "-1")).isEqualTo(List.of("2", "a", "b")); // a copy, not a view
+        }
+    }
+
+    @Test
     void setOperationsCheckNumkeysAndOptions() {
         try (Jedis j = ferrite.jedis()) {
             r(j, "ZADD", "a", "1", "x");

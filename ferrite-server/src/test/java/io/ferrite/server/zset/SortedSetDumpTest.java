@@ -145,6 +145,17 @@ class SortedSetDumpTest {
             assertThat(fromRedis[0]).isEqualTo((byte) 5);
             j.restore(b("z2"), 0, fromRedis);
             assertThat(r(j, "ZRANGE", "z2", "0", "-1", "WITHSCORES")).isEqualTo(List.of("12345", "0.5", "x", "3", "y", "4"));
+            // And Redis's own small-set form, a listpack blob (RDB type 17) with integer and text scores.
+            r.configSet("zset-max-listpack-entries", "128");
+            r.del("z3");
+            r.zadd("z3", 7, "seven");
+            r.zadd("z3", -1.25, "neg");
+            r.zadd("z3", 3, "77");
+            byte[] listpack = r.dump("z3");
+            assertThat(listpack[0]).isEqualTo((byte) 17);
+            j.restore(b("z3"), 0, listpack);
+            assertThat(r(j, "ZRANGE", "z3", "0", "-1", "WITHSCORES")).isEqualTo(List.of("neg", "-1.25", "77", "3", "seven", "7"));
+            assertThat(r(j, "OBJECT", "ENCODING", "z3")).isEqualTo("listpack");
         }
     }
 }
