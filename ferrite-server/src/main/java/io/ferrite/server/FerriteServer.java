@@ -14,6 +14,7 @@ import io.ferrite.server.hash.HashCommands;
 import io.ferrite.server.keyspace.ActiveExpiry;
 import io.ferrite.server.keyspace.KeyCommands;
 import io.ferrite.server.keyspace.Keyspace;
+import io.ferrite.server.list.ListCommands;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.net.ClientRegistry;
 import io.ferrite.server.net.NetServer;
@@ -76,6 +77,7 @@ public final class FerriteServer implements AutoCloseable {
         StringCommands.register(t.group("string"));
         BitmapCommands.register(t.group("bitmap"));
         KeyCommands.register(t.group("generic"));
+        ListCommands.register(t.group("list"));
         ConnectionCommands.register(t.group("connection"));
         ServerCommands.register(t.group("server"));
         ConfigCommands.register(t.group("server"));

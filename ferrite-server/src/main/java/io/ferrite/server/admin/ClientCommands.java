@@ -29,10 +29,27 @@ public final class ClientCommands {
                 .sub("reply", 3, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::reply)
                 .sub("no-evict", 3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::noEvict)
                 .sub("no-touch", 3, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::noTouch)
+                .sub("unblock", -3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::unblock)
                 .sub("help", 2, "loading stale", "@connection", 0, 0, 0, ClientCommands::help);
     }
 
     static void id(Client c) { c.reply().integer(c.id()); }
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was parked and now got its reply. */
+    static void unblock(Client c) {
+        if (c.argc() > 4) throw CommandError.SYNTAX;
+        long id = Numbers.parseLong(c.arg(2));
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (StringCommands.is(c.arg(3), "error")) error = true;
+            else if (!StringCommands.is(c.arg(3), "timeout")) {
+                throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        Client target = c.server().clients().get(id);
+        boolean done = target != null && c.server().blockedClients().unblock(target, error);
+        c.reply().integer(done ? 1 : 0);
+    }
 
     /** Redis's rule for client and library names: printable ASCII, no spaces. Null when valid. */
     static String validateName(String name) {

@@ -97,6 +97,9 @@ public final class ServerCommands {
         }
         if (a < 0 || a >= ks.databaseCount() || b < 0 || b >= ks.databaseCount()) throw CommandError.DB_INDEX;
         ks.swap((int) a, (int) b);
+        // Keys that clients wait on may exist now in either database (Redis's scanDatabaseForReadyKeys).
+        c.server().blockedClients().signalAll((int) a);
+        c.server().blockedClients().signalAll((int) b);
         ks.stats().dirty.increment();
         c.reply().ok();
     }

@@ -6,11 +6,16 @@ import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.keyspace.ReadyKeys;
 import io.ferrite.server.net.Client;
+import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.RespWriter;
 import io.netty.buffer.ByteBuf;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,10 +52,15 @@ public final class BlockedClients implements ReadyKeys {
         final int db;
         final byte[][] keys;
         final Consumer<RespWriter> onTimeout;
+        // The shard locks of the command, fixed when it parked: serveHead runs on another
+        // thread and may look at a waiter that has just timed out, whose client has already
+        // cleared its arguments or decoded its next command.
+        final long locks;
         State state = State.WAITING;
         io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
 
-        Waiter(Client client, CommandSpec command, int db, byte[][] keys, Consumer<RespWriter> onTimeout) {
+        Waiter(Client client, CommandSpec command, int db, byte[][] keys, Consumer<RespWriter> onTimeout, long locks) {
+            this.locks = locks;
             this.client = client;
             this.command = command;
             this.db = db;
@@ -89,6 +99,63 @@ public final class BlockedClients implements ReadyKeys {
         keyspace.readyKeys(this);
     }
 
+    private static final CommandError TIMEOUT_NOT_FLOAT = new CommandError("ERR timeout is not a float or out of range");
+    private static final CommandError TIMEOUT_OUT_OF_RANGE = new CommandError("ERR timeout is out of range");
+    private static final CommandError TIMEOUT_NEGATIVE = new CommandError("ERR timeout is negative");
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    // The range of an x87 long double, which Redis parses timeouts into (strtold sets ERANGE
+    // beyond it, and Redis then rejects the number).
+    private static final BigDecimal LDBL_MAX = new BigDecimal("1.18973149535723176502e4932");
+    private static final BigDecimal LDBL_TRUE_MIN = new BigDecimal("3.64519953188247460253e-4951");
+
+    /**
+     * A blocking command's timeout in seconds (BLPOP, BZPOPMIN ...) as milliseconds for
+     * {@link Client#block}, 0 meaning forever: Redis's getTimeoutFromObjectOrReply with
+     * UNIT_SECONDS. The text is a long double as strtold reads it (decimal, hex, inf), the
+     * milliseconds are rounded up, and the errors are Redis's.
+     */
+    public static long parseTimeoutSeconds(byte[] arg) {
+        int n = arg.length;
+        if (n == 0 || n >= 5 * 1024) throw TIMEOUT_NOT_FLOAT;
+        for (byte b : arg) if (b <= ' ' || b >= 127) throw TIMEOUT_NOT_FLOAT;
+        String s = new String(arg, StandardCharsets.US_ASCII);
+        boolean negative = s.charAt(0) == '-';
+        String body = (negative || s.charAt(0) == '+') ? s.substring(1) : s;
+        String lower = body.toLowerCase(Locale.ROOT);
+        BigDecimal seconds;
+        if (lower.equals("inf") || lower.equals("infinity")) {
+            throw negative ? TIMEOUT_NEGATIVE : TIMEOUT_OUT_OF_RANGE;
+        } else if (lower.startsWith("0x")) {
+            int p = lower.indexOf('p');
+            if (p >= 0 && !lower.substring(p + 1).matches("[+-]?[0-9]+")) throw TIMEOUT_NOT_FLOAT;
+            double d;
+            try {
+                d = Double.parseDouble((negative ? "-" : "") + (p >= 0 ? lower : lower + "p0"));
+            } catch (NumberFormatException e) {
+                throw TIMEOUT_NOT_FLOAT;
+            }
+            if (Double.isInfinite(d)) throw negative ? TIMEOUT_NEGATIVE : TIMEOUT_OUT_OF_RANGE;
+            seconds = new BigDecimal(d);
+        } else {
+            try {
+                seconds = new BigDecimal(s);
+            } catch (NumberFormatException e) {
+                throw TIMEOUT_NOT_FLOAT;
+            }
+            BigDecimal abs = seconds.abs();
+            if (seconds.signum() != 0 && (abs.compareTo(LDBL_MAX) > 0 || abs.compareTo(LDBL_TRUE_MIN) < 0)) {
+                throw TIMEOUT_NOT_FLOAT;
+            }
+        }
+        BigDecimal millis = seconds.movePointRight(3).setScale(0, RoundingMode.CEILING);
+        if (millis.compareTo(LONG_MAX) > 0) throw TIMEOUT_OUT_OF_RANGE;
+        if (millis.signum() < 0) throw TIMEOUT_NEGATIVE;
+        long ms = millis.longValueExact();
+        // Redis adds the current time and refuses a sum that would overflow.
+        if (ms > Long.MAX_VALUE - System.currentTimeMillis()) throw TIMEOUT_OUT_OF_RANGE;
+        return ms;
+    }
+
     /** Clients blocked right now (INFO blocked_clients). */
     public int blockedCount() { return blockedCount.get(); }
 
@@ -97,7 +164,8 @@ public final class BlockedClients implements ReadyKeys {
      * shard locks held. The command wrote no reply.
      */
     public Waiter block(Client c, CommandSpec command, byte[][] keys, long timeoutMillis, Consumer<RespWriter> onTimeout) {
-        Waiter w = new Waiter(c, command, c.db().index(), keys.clone(), onTimeout);
+        Waiter w = new Waiter(c, command, c.db().index(), keys.clone(), onTimeout,
+                dispatcher.lockSet(c, command));
         for (byte[] k : w.keys) {
             waiters[keyspace.shardIndex(k)].computeIfAbsent(new WaitKey(w.db, k), x -> new ArrayDeque<>()).addLast(w);
         }
@@ -113,6 +181,19 @@ public final class BlockedClients implements ReadyKeys {
         if (blockedCount.get() == 0) return;
         WaitKey wk = new WaitKey(db.index(), key);
         if (waiters[keyspace.shardIndex(key)].containsKey(wk)) ready.get().addLast(wk);
+    }
+
+    /**
+     * Marks every key of database dbIndex that clients wait on as ready: for a command that
+     * changes keys without adding them one by one (SWAPDB; Redis's scanDatabaseForReadyKeys).
+     * Call with all shard locks held; the dispatcher serves them after the command.
+     */
+    public void signalAll(int dbIndex) {
+        if (blockedCount.get() == 0) return;
+        ArrayDeque<WaitKey> queue = ready.get();
+        for (Map<WaitKey, ArrayDeque<Waiter>> m : waiters) {
+            for (WaitKey k : m.keySet()) if (k.db == dbIndex) queue.addLast(k);
+        }
     }
 
     /** True when this thread woke keys that have waiters; cheap when nobody is blocked. */
@@ -152,27 +233,27 @@ public final class BlockedClients implements ReadyKeys {
         if (head == null) return false;
         Client c = head.client;
         ByteBuf out = c.channel().alloc().buffer(64);
-        RespWriter writer = c.reply();
-        ByteBuf saved = writer.target();
-        writer.target(out);
         boolean[] served = new boolean[1];
-        try {
-            dispatcher.runWithKeyLocks(c, head.command, () -> {
-                if (head.state != State.WAITING) return; // timed out, gone, or served by another thread
-                c.serving(true);
-                try {
-                    dispatcher.call(c, head.command);
-                } finally {
-                    c.serving(false);
-                }
-                if (c.reblocked()) return; // still nothing for it: it keeps its place
-                head.state = State.SERVED;
-                unregister(head);
-                served[0] = true;
-            });
-        } finally {
-            writer.target(saved);
-        }
+        dispatcher.runWithLocks(head.locks, () -> {
+            if (head.state != State.WAITING) return; // timed out, gone, or served by another thread
+            // The client's writer is borrowed only here, under the locks and while WAITING: a
+            // timeout on the client's loop writes through the same writer, but only after it
+            // moved the state on under these locks, so the two never overlap.
+            RespWriter writer = c.reply();
+            ByteBuf saved = writer.target();
+            writer.target(out);
+            c.serving(true);
+            try {
+                dispatcher.call(c, head.command);
+            } finally {
+                c.serving(false);
+                writer.target(saved);
+            }
+            if (c.reblocked()) return; // still nothing for it: it keeps its place
+            head.state = State.SERVED;
+            unregister(head);
+            served[0] = true;
+        });
         if (head.state != State.WAITING && !served[0]) {
             out.release();
             return true; // the head left the queue another way: look at the next one
@@ -187,30 +268,54 @@ public final class BlockedClients implements ReadyKeys {
     }
 
     private void timeOut(Waiter w) {
+        endWait(w, null);
+    }
+
+    private static final String UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
+    /**
+     * CLIENT UNBLOCK: ends c's wait now, with its timeout reply or (error) with Redis's
+     * "-UNBLOCKED client unblocked via CLIENT UNBLOCK". False when c is not parked (or is being
+     * served at this moment). Call from any thread with no shard lock held.
+     */
+    public boolean unblock(Client c, boolean error) {
+        Waiter w = c.waiter();
+        return w != null && endWait(w, error ? UNBLOCKED : null);
+    }
+
+    /**
+     * Ends a wait that was not served: the timeout reply, or the error when one is given.
+     * Redis counts the command as one call at this point (updateStatsOnUnblock).
+     */
+    private boolean endWait(Waiter w, String error) {
         Client c = w.client;
-        boolean[] expired = new boolean[1];
-        dispatcher.runWithKeyLocks(c, w.command, () -> {
+        boolean[] ended = new boolean[1];
+        dispatcher.runWithLocks(w.locks, () -> {
             if (w.state != State.WAITING) return;
             w.state = State.TIMED_OUT;
             unregister(w);
-            expired[0] = true;
+            ended[0] = true;
         });
-        if (!expired[0]) return;
+        if (!ended[0]) return false;
+        if (w.timeoutTask != null) w.timeoutTask.cancel(false);
+        // The writer is ours: serving writes only while WAITING, and the state moved on above.
         ByteBuf out = c.channel().alloc().buffer(16);
         RespWriter writer = c.reply();
         ByteBuf saved = writer.target();
         writer.target(out);
         try {
-            w.onTimeout.accept(writer);
+            if (error == null) w.onTimeout.accept(writer); else writer.error(error);
         } finally {
             writer.target(saved);
         }
+        dispatcher.countEndedWait(c, w.command, error);
         c.resumeAfterBlock(out);
+        return true;
     }
 
     /** The client disconnected while blocked: forget it. */
     public void disconnected(Waiter w) {
-        dispatcher.runWithKeyLocks(w.client, w.command, () -> {
+        dispatcher.runWithLocks(w.locks, () -> {
             if (w.state != State.WAITING) return;
             w.state = State.GONE;
             unregister(w);

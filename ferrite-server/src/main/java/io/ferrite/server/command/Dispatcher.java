@@ -163,13 +163,47 @@ public final class Dispatcher {
     }
 
     /**
+     * A parked command ended without being served (timeout, CLIENT UNBLOCK): Redis counts it as
+     * one call then (updateStatsOnUnblock), failed when it ended with an error.
+     */
+    public void countEndedWait(Client c, CommandSpec cmd, String error) {
+        cmd.calls.increment();
+        stats.commandsProcessed.increment();
+        if (error != null) {
+            cmd.failedCalls.increment();
+            stats.countError(error);
+        }
+        c.lastCommand(cmd.fullName);
+    }
+
+    /**
      * Runs body holding the shard locks that cmd (with c's current arguments) would take:
      * for code that must see a command's keys atomically outside the command itself (serving
      * or timing out a blocked client).
      */
     public void runWithKeyLocks(Client c, CommandSpec cmd, Runnable body) {
+        runWithLocks(lockSet(c, cmd), body);
+    }
+
+    /** {@link #lockSet}'s value for a command that locks every shard. */
+    public static final long ALL_SHARDS = -1L;
+
+    /**
+     * The shards cmd locks with c's current arguments, as a bit set ({@link #ALL_SHARDS} for
+     * every shard): a blocked client keeps it, because once it has left the wait queue its
+     * arguments may already belong to its next command.
+     */
+    public long lockSet(Client c, CommandSpec cmd) {
         if ((cmd.flags & CommandFlags.LOCK_ALL) != 0 || (cmd.flags & CommandFlags.NO_KEYS) != 0
                 || keyspace.shardCount() == 1) {
+            return ALL_SHARDS;
+        }
+        return shardsOf(c, cmd);
+    }
+
+    /** Runs body holding the shard locks of a {@link #lockSet}, taken in ascending order. */
+    public void runWithLocks(long shards, Runnable body) {
+        if (shards == ALL_SHARDS) {
             keyspace.lockAll();
             try {
                 body.run();
@@ -178,7 +212,6 @@ public final class Dispatcher {
             }
             return;
         }
-        long shards = shardsOf(c, cmd);
         for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).lock();
         try {
             body.run();

@@ -120,9 +120,15 @@ public final class Database {
 
     /** Adds a key the caller knows to be absent (after a lookup returned null). */
     public DbEntry add(byte[] key, Object value) {
+        return add(key, value, DbEntry.NO_EXPIRE);
+    }
+
+    /** Adds an absent key with an expiry (NO_EXPIRE for none). */
+    public DbEntry add(byte[] key, Object value, long expireAt) {
         int h = Keyspace.hash(key);
         DbEntry e = new DbEntry(key, h, value);
         e.accessClock = Clock.seconds();
+        e.expireAt = expireAt;
         table(h).insert(e);
         stats.dirty.increment();
         // Clients block only on missing keys (emptied collections are deleted), so a new key is
@@ -137,6 +143,18 @@ public final class Database {
      */
     public void signalReady(byte[] key) {
         keyspace.signalReady(this, key);
+    }
+
+    /**
+     * Replaces the value and the expiry of a live entry from a lookup: SET on an existing key,
+     * without hashing and finding the key a second time.
+     */
+    public void overwrite(DbEntry e, Object value, long expireAt) {
+        e.value = value;
+        e.accessClock = Clock.seconds();
+        if (expireAt != e.expireAt) table(e.hash).setExpire(e, expireAt);
+        stats.dirty.increment();
+        if (!(value instanceof byte[])) keyspace.signalReady(this, e.key);
     }
 
     /** Replaces the value of a live entry, keeping its TTL (INCR, APPEND, SETRANGE ...). */

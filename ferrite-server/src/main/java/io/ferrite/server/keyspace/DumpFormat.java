@@ -1,7 +1,8 @@
 package io.ferrite.server.keyspace;
 
 import io.ferrite.server.hash.HashValue;
-import io.ferrite.server.hash.RdbListpack;
+import io.ferrite.server.list.ListDump;
+import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.set.SetValue;
 import io.ferrite.server.zset.SortedSet;
@@ -64,6 +65,9 @@ public final class DumpFormat {
         if (value instanceof byte[] s) {
             out.writeByte(TYPE_STRING);
             out.writeString(s);
+        } else if (value instanceof ListValue l) {
+            out.writeByte(ListDump.RDB_TYPE_LIST);
+            ListDump.write(l, out);
         } else if (value instanceof HashValue h) {
             // The plain RDB_TYPE_HASH form (length, then field and value strings): every Redis
             // since 1.x loads it, choosing its own encoding.
@@ -168,6 +172,7 @@ public final class DumpFormat {
     private static Object readObject(int type, RdbInput in) {
         return switch (type) {
             case TYPE_STRING -> in.readString();
+            case ListDump.RDB_TYPE_LIST, ListDump.RDB_TYPE_LIST_QUICKLIST_2 -> ListDump.read(type, in);
             // Encodings are chosen with Redis's default thresholds: the payload reader has no
             // server configuration; later writes convert with the configured ones.
             case TYPE_HASH -> orBadFormat(HashValue.load(readStrings(in, 2), false, 128, 64));
@@ -191,7 +196,7 @@ public final class DumpFormat {
     }
 
     private static List<byte[]> listpack(byte[] blob) {
-        return orBadFormat(RdbListpack.decode(blob));
+        return java.util.Arrays.asList(io.ferrite.server.list.ListDump.listpack(blob));
     }
 
     private static <T> T orBadFormat(T value) {

@@ -158,6 +158,12 @@ public final class Client {
     /** MULTI and scripts: blocking commands time out at once instead of parking. */
     public void neverBlock(boolean on) { this.neverBlock = on; }
 
+    /**
+     * True inside MULTI or a script: for commands whose immediate reply there differs from
+     * their timeout reply (Redis answers BLMOVE with a null bulk there, a null array on timeout).
+     */
+    public boolean neverBlock() { return neverBlock; }
+
     /** Hands a served or timed-out blocked command's reply to this client's event loop. */
     public void resumeAfterBlock(io.netty.buffer.ByteBuf replyBytes) {
         channel.eventLoop().execute(() -> handler.resume(replyBytes));

@@ -219,7 +219,7 @@ public final class StringCommands {
         } else {
             // An expire time already in the past is stored as is: the key then expires on its
             // next access, as in Redis 7.2.
-            db.set(key, value, when);
+            if (e == null) db.add(key, value, when); else db.overwrite(e, value, when);
         }
         if ((flags & SET_GET) == 0) {
             if (intReply) w.integer(1); else w.ok();

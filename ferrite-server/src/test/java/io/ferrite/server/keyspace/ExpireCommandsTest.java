@@ -83,7 +83,7 @@ class ExpireCommandsTest {
             j.set("k", "v");
             assertThat(j.expire("k", 100, ExpiryOption.GT)).isZero();
             assertThat(j.expire("k", 100, ExpiryOption.LT)).isEqualTo(1);
-            assertThat(j.expire("k", 100, ExpiryOption.GT)).isZero();
+            assertThat(j.expire("k", 90, ExpiryOption.GT)).isZero();
             assertThat(j.expire("k", 200, ExpiryOption.GT)).isEqualTo(1);
             assertThat(j.expire("k", 300, ExpiryOption.LT)).isZero();
             assertThat(j.expire("k", 50, ExpiryOption.LT)).isEqualTo(1);
