@@ -363,6 +363,9 @@ public final class SortedSet implements Value {
     }
 
     private void insertSorted(double score, byte[] member) {
+        // Redis stores an integral listpack score as an integer, which turns -0 into 0; a
+        // skiplist keeps -0 (Redis 7.2 replies "-0" there and "0" here).
+        if (score == 0) score = 0.0;
         int lo = 0, hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;

@@ -131,6 +131,26 @@ public final class SortedSetCommands {
         return Numbers.parseLong(b, CommandError.NOT_INTEGER);
     }
 
+    /**
+     * A score or weight as Redis's getDoubleFromObject reads it: strtod rules, and, unlike
+     * Numbers.parseDouble alone, a result out of double's range is an error (strtod's ERANGE:
+     * "1e400", "1e-400"), while "inf" spelled out is fine.
+     */
+    static double parseScore(byte[] b, CommandError onError) {
+        double d = Numbers.parseDouble(b, onError);
+        if (Double.isInfinite(d) || d == 0) {
+            boolean spelled = false, nonZeroDigit = false;
+            for (byte x : b) {
+                if (x == 'e' || x == 'E') break; // the exponent's digits say nothing about zero
+                if (x == 'i' || x == 'I') spelled = true;
+                if (x >= '1' && x <= '9') nonZeroDigit = true;
+            }
+            if (Double.isInfinite(d) && !spelled) throw onError;
+            if (d == 0 && nonZeroDigit) throw onError;
+        }
+        return d;
+    }
+
     /** Redis's getPositiveLongFromObjectOrReply without a message. */
     private static long parsePositive(byte[] b) {
         long v = parseLong(b);
@@ -181,12 +201,12 @@ public final class SortedSetCommands {
         if (incr && elements > 1) throw INCR_PAIR;
         // All scores are parsed before anything changes: the command applies fully or not at all.
         // One pair (ZINCRBY, the common ZADD) needs no array.
-        double single = Numbers.parseDouble(c.arg(idx), CommandError.NOT_FLOAT);
+        double single = parseScore(c.arg(idx), CommandError.NOT_FLOAT);
         double[] scores = null;
         if (elements > 1) {
             scores = new double[elements];
             scores[0] = single;
-            for (int j = 1; j < elements; j++) scores[j] = Numbers.parseDouble(c.arg(idx + j * 2), CommandError.NOT_FLOAT);
+            for (int j = 1; j < elements; j++) scores[j] = parseScore(c.arg(idx + j * 2), CommandError.NOT_FLOAT);
         }
 
         Database db = c.db();
@@ -772,7 +792,7 @@ public final class SortedSetCommands {
             byte[] o = c.arg(j);
             if (op != DIFF && !cardOnly && remaining >= n + 1 && is(o, "weights")) {
                 j++;
-                for (int i = 0; i < n; i++, j++) weights[i] = Numbers.parseDouble(c.arg(j), WEIGHT_NOT_FLOAT);
+                for (int i = 0; i < n; i++, j++) weights[i] = parseScore(c.arg(j), WEIGHT_NOT_FLOAT);
             } else if (op != DIFF && !cardOnly && remaining >= 2 && is(o, "aggregate")) {
                 byte[] a = c.arg(j + 1);
                 if (is(a, "sum")) aggregate = SUM;

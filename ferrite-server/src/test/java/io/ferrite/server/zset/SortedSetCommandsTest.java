@@ -99,6 +99,24 @@ class SortedSetCommandsTest {
     }
 
     @Test
+    void scoresOutOfDoubleRangeAreRejectedAndNegativeZeroFollowsTheEncoding() {
+        try (Jedis j = ferrite.jedis()) {
+            assertError(j, "ERR value is not a valid float", "ZADD", "z", "1e400", "a");
+            assertError(j, "ERR value is not a valid float", "ZADD", "z", "-1e-400", "a");
+            assertError(j, "ERR weight value is not a float", "ZUNION", "1", "z", "WEIGHTS", "1e999");
+            assertThat(r(j, "ZADD", "z", "-inf", "a", "+Infinity", "b", "1e308", "c", "1e-300", "d", "0e5", "e"))
+                    .isEqualTo(5L);
+            assertThat(r(j, "ZRANGE", "z", "0", "-1", "WITHSCORES"))
+                    .isEqualTo(List.of("a", "-inf", "e", "0", "d", "1e-300", "c", "1e+308", "b", "inf"));
+            // As Redis 7.2: a listpack stores an integral score as an integer (-0 becomes 0), a skiplist keeps -0.
+            r(j, "ZADD", "small", "-0.0", "m");
+            assertThat(r(j, "ZSCORE", "small", "m")).isEqualTo("0");
+            r(j, "ZADD", "big", "-0.0", "m" + "x".repeat(70));
+            assertThat(r(j, "ZSCORE", "big", "m" + "x".repeat(70))).isEqualTo("-0");
+        }
+    }
+
+    @Test
     void zaddIncrRepliesTheNewScoreOrNilWhenNothingHappened() {
         try (Jedis j = ferrite.jedis()) {
             assertThat(r(j, "ZADD", "z", "INCR", "2.5", "a")).isEqualTo("2.5");
