@@ -22,6 +22,7 @@ import io.ferrite.server.net.NetServer;
 import io.ferrite.server.set.SetCommands;
 import io.ferrite.server.string.BitmapCommands;
 import io.ferrite.server.stream.StreamCommands;
+import io.ferrite.server.zset.SortedSetCommands;
 import io.ferrite.server.string.StringCommands;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,6 +86,7 @@ public final class FerriteServer implements AutoCloseable {
         ConfigCommands.register(t.group("server"));
         HashCommands.register(t.group("hash"));
         SetCommands.register(t.group("set"));
+        SortedSetCommands.register(t.group("sorted-set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
         StreamCommands.register(t.group("stream"));
         return t.build();

@@ -5,6 +5,7 @@ import io.ferrite.server.list.ListDump;
 import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.set.SetValue;
+import io.ferrite.server.zset.SortedSet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,9 @@ public final class DumpFormat {
     public static final int RDB_VERSION = 11;
     static final int TYPE_STRING = 0;
     static final int TYPE_SET = 2, TYPE_HASH = 4, TYPE_SET_INTSET = 11, TYPE_HASH_LISTPACK = 16, TYPE_SET_LISTPACK = 20;
+    static final int TYPE_ZSET = 3;      // scores as length-prefixed text (RDB < 8)
+    static final int TYPE_ZSET_2 = 5;    // scores as 8-byte little-endian IEEE doubles
+    static final int TYPE_ZSET_LISTPACK = 17; // Redis 7's small sets: member, score, ... in a listpack
     private static final int FOOTER = 10;
 
     static final CommandError NOT_SUPPORTED = new CommandError("ERR DUMP not supported for this type yet");
@@ -77,6 +81,17 @@ public final class DumpFormat {
             out.writeByte(TYPE_SET);
             out.writeLength(set.size());
             for (byte[] m : set.toArray()) out.writeString(m);
+        } else if (value instanceof SortedSet z) {
+            // RDB_TYPE_ZSET_2, greatest first as Redis writes skiplists (each load then inserts
+            // at the head). Redis 7.2 writes small sets as a listpack blob; it loads this form too.
+            out.writeByte(TYPE_ZSET_2);
+            out.writeLength(z.size());
+            if (z.size() > 0) {
+                z.forEach(0, z.size() - 1, true, (member, score) -> {
+                    out.writeString(member);
+                    out.writeLittleEndian(Double.doubleToRawLongBits(score), 8);
+                });
+            }
         } else {
             throw NOT_SUPPORTED;
         }
@@ -104,6 +119,56 @@ public final class DumpFormat {
         }
     }
 
+    /**
+     * A sorted set body: a length, then (member, score) pairs. As Redis's rdbLoadObject: an empty
+     * set, a NaN score or a repeated member is malformed; the set is built as a skiplist and
+     * shrunk to listpack when small (with the default limits, 128 members of at most 64 bytes:
+     * the payload format carries no config).
+     */
+    private static SortedSet readSortedSet(RdbInput in, boolean binaryScores) {
+        long n = in.readLength();
+        if (n == 0 || n > Integer.MAX_VALUE) throw BAD_FORMAT;
+        SortedSet z = SortedSet.skiplist((int) Math.min(n, 1 << 20));
+        for (long i = 0; i < n; i++) {
+            byte[] member = in.readString();
+            double score = binaryScores ? Double.longBitsToDouble(in.readLittleEndian(8)) : readTextDouble(in);
+            if (Double.isNaN(score) || !Double.isNaN(z.score(member))) throw BAD_FORMAT;
+            z.insertNew(score, member);
+        }
+        z.convertToListpackIfNeeded(128, 64);
+        return z;
+    }
+
+    /** A listpack of member, score pairs (scores as text or integers), as Redis 7 dumps small sets. */
+    private static SortedSet sortedSetFromListpack(List<byte[]> items) {
+        if (items.isEmpty() || items.size() % 2 != 0) throw BAD_FORMAT;
+        SortedSet z = SortedSet.skiplist(items.size() / 2);
+        for (int i = 0; i < items.size(); i += 2) {
+            byte[] member = items.get(i);
+            Double score = io.ferrite.server.protocol.Numbers.parseDouble(items.get(i + 1));
+            if (score == null || !Double.isNaN(z.score(member))) throw BAD_FORMAT;
+            z.insertNew(score, member);
+        }
+        z.convertToListpackIfNeeded(128, 64);
+        return z;
+    }
+
+    /** RDB's old text double: a length byte (253 NaN, 254 +inf, 255 -inf) then ASCII digits. */
+    private static double readTextDouble(RdbInput in) {
+        int len = in.readByte();
+        switch (len) {
+            case 253: return Double.NaN;
+            case 254: return Double.POSITIVE_INFINITY;
+            case 255: return Double.NEGATIVE_INFINITY;
+            default:
+                byte[] text = new byte[len];
+                for (int i = 0; i < len; i++) text[i] = (byte) in.readByte();
+                Double d = io.ferrite.server.protocol.Numbers.parseDouble(text);
+                if (d == null) throw BAD_FORMAT;
+                return d;
+        }
+    }
+
     private static Object readObject(int type, RdbInput in) {
         return switch (type) {
             case TYPE_STRING -> in.readString();
@@ -115,6 +180,8 @@ public final class DumpFormat {
             case TYPE_SET -> orBadFormat(SetValue.load(readStrings(in, 1), SetValue.Limits.DEFAULT));
             case TYPE_SET_LISTPACK -> orBadFormat(SetValue.loadListpack(listpack(in.readString()), SetValue.Limits.DEFAULT));
             case TYPE_SET_INTSET -> orBadFormat(SetValue.loadIntset(in.readString(), SetValue.Limits.DEFAULT));
+            case TYPE_ZSET, TYPE_ZSET_2 -> readSortedSet(in, type == TYPE_ZSET_2);
+            case TYPE_ZSET_LISTPACK -> sortedSetFromListpack(listpack(in.readString()));
             default -> throw BAD_FORMAT;
         };
     }
