@@ -1,6 +1,7 @@
 package io.ferrite.server.zset;
 
 import io.ferrite.server.collection.BytesMap;
+import io.ferrite.server.collection.ScanOptions;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.command.Glob;
 import io.ferrite.server.keyspace.Database;
@@ -935,20 +936,9 @@ public final class SortedSetCommands {
             w.emptyArray();
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); i++) {
-            boolean hasValue = i + 1 < c.argc();
-            if (is(c.arg(i), "count") && hasValue) {
-                count = parseLong(c.arg(++i));
-                if (count < 1) throw CommandError.SYNTAX;
-            } else if (is(c.arg(i), "match") && hasValue) {
-                pattern = c.arg(++i);
-                if (pattern.length == 1 && pattern[0] == '*') pattern = null;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count();
+        byte[] pattern = options.pattern();
         List<byte[]> out = new ArrayList<>();
         byte[] pat = pattern;
         boolean listpack = z.isListpack();
