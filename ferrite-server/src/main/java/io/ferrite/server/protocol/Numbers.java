@@ -105,6 +105,34 @@ public final class Numbers {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
     }
 
+    /** Decimal digits of v (no sign handling beyond '-'), as a count; 20 at most. */
+    public static int digitCount(long v) {
+        if (v == Long.MIN_VALUE) return 20;
+        int n = v < 0 ? 2 : 1;
+        long x = Math.abs(v);
+        while (x >= 10) {
+            x /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes v's decimal text into dst, which must be exactly digitCount(v) long. */
+    public static void formatLongInto(long v, byte[] dst) {
+        if (v == Long.MIN_VALUE) {
+            System.arraycopy(formatLong(v), 0, dst, 0, dst.length);
+            return;
+        }
+        int pos = dst.length;
+        boolean neg = v < 0;
+        long x = Math.abs(v);
+        do {
+            dst[--pos] = (byte) ('0' + x % 10);
+            x /= 10;
+        } while (x != 0);
+        if (neg) dst[0] = '-';
+    }
+
     public static byte[] formatLong(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }

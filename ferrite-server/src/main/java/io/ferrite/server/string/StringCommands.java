@@ -219,7 +219,17 @@ public final class StringCommands {
         } else {
             // An expire time already in the past is stored as is: the key then expires on its
             // next access, as in Redis 7.2.
-            if (e == null) db.add(key, value, when); else db.overwrite(e, value, when);
+            if (e == null) {
+                db.add(key, value, when);
+            } else if (e.value() instanceof byte[] old && old.length == value.length && old != value) {
+                // Same size: copy into the stored array (owned by this key alone) instead of
+                // swapping in the young argument array; the entry's old-generation array stays,
+                // so overwrites don't dirty cards the collector must scan at every young GC.
+                System.arraycopy(value, 0, old, 0, value.length);
+                db.overwrite(e, old, when);
+            } else {
+                db.overwrite(e, value, when);
+            }
         }
         if ((flags & SET_GET) == 0) {
             if (intReply) w.integer(1); else w.ok();
@@ -306,8 +316,16 @@ public final class StringCommands {
             throw CommandError.OVERFLOW;
         }
         long next = current + by;
-        byte[] v = Numbers.formatLong(next);
-        if (e == null) db.add(c.arg(1), v); else db.update(e, v);
+        if (b != null && Numbers.digitCount(next) == b.length) {
+            // Same width: rewrite the digits in place. Besides saving the allocation, a
+            // long-lived entry then keeps pointing at an old-generation array, so counters
+            // don't dirty cards the collector must scan at every young collection.
+            Numbers.formatLongInto(next, b);
+            db.touched(e);
+        } else {
+            byte[] v = Numbers.formatLong(next);
+            if (e == null) db.add(c.arg(1), v); else db.update(e, v);
+        }
         c.reply().integer(next);
     }
 

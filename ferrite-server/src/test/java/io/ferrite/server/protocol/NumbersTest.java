@@ -40,4 +40,13 @@ class NumbersTest {
         assertThat(Numbers.formatDoubleString(Double.NEGATIVE_INFINITY)).isEqualTo("-inf");
         assertThat(Numbers.formatDoubleString(3.141592653589793)).isEqualTo("3.141592653589793");
     }
+
+    @Test
+    void formatsLongsIntoExactWidthArrays() {
+        for (long v : new long[] {0, 7, -7, 10, 99, -100, 123456789, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            byte[] dst = new byte[Numbers.digitCount(v)];
+            Numbers.formatLongInto(v, dst);
+            assertThat(new String(dst, StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+        }
+    }
 }
