@@ -87,6 +87,7 @@ public final class FerriteServer implements AutoCloseable {
         SetCommands.register(t.group("set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
         StreamCommands.register(t.group("stream"));
+        io.ferrite.server.transaction.TransactionCommands.register(t.group("transaction"));
         return t.build();
     }
 
