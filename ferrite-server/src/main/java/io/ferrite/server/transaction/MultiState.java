@@ -55,6 +55,5 @@ public final class MultiState {
         active = false;
         queueFailed = false;
         queued.clear();
-        if (queued.size() > 64) queued.trimToSize();
     }
 }

@@ -100,7 +100,6 @@ public final class WatchedKeys implements KeyModified {
             registrations.decrementAndGet();
         }
         m.watches.clear();
-        if (m.watches.size() > 64) m.watches.trimToSize();
         m.dirty = false;
     }
 
