@@ -89,6 +89,7 @@ public final class FerriteServer implements AutoCloseable {
         SortedSetCommands.register(t.group("sorted-set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
         StreamCommands.register(t.group("stream"));
+        io.ferrite.server.transaction.TransactionCommands.register(t.group("transaction"));
         return t.build();
     }
 

@@ -9,6 +9,9 @@ import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.RespWriter;
+import io.ferrite.server.transaction.MultiState;
+import io.ferrite.server.transaction.TransactionCommands;
+import io.ferrite.server.transaction.WatchedKeys;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -32,6 +35,10 @@ public final class Dispatcher {
     private final SlowLog slowLog;
     private final Monitors monitors;
     private BlockedClients blocking;
+    private final WatchedKeys watchedKeys;
+
+    /** WATCH registrations; installed into every database before the server starts. */
+    public WatchedKeys watchedKeys() { return watchedKeys; }
 
     /** Wired after construction: the blocking subsystem needs the dispatcher to re-run commands. */
     public void blocking(BlockedClients b) { this.blocking = b; }
@@ -43,6 +50,7 @@ public final class Dispatcher {
         this.stats = server.stats();
         this.slowLog = server.slowLog();
         this.monitors = server.monitors();
+        this.watchedKeys = new WatchedKeys(keyspace);
     }
 
     public void execute(Client c) {
@@ -57,12 +65,12 @@ public final class Dispatcher {
         if (cmd.isContainer() && (argc >= 2 || cmd.handler == null)) {
             // A container with a handler of its own (COMMAND) runs it when called alone.
             if (argc < 2) {
-                reject(c, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+                reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
                 return;
             }
             CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
             if (sub == null) {
-                reject(c, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
+                reject(c, cmd, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
                         + cmd.name.toUpperCase(Locale.ROOT) + " HELP.");
                 return;
             }
@@ -70,13 +78,30 @@ public final class Dispatcher {
         }
         if (!cmd.arityOk(argc)) {
             cmd.rejectedCalls.increment();
-            reject(c, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
             return;
         }
         if (!c.authenticated() && !cmd.has(CommandFlags.NO_AUTH)) {
             cmd.rejectedCalls.increment();
-            reject(c, "NOAUTH Authentication required.");
+            reject(c, cmd, "NOAUTH Authentication required.");
             return;
+        }
+        // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
+        MultiState multi = c.multiState();
+        if (multi != null) {
+            if (multi.active()) {
+                if (cmd.has(CommandFlags.NO_MULTI)) {
+                    cmd.rejectedCalls.increment();
+                    reject(c, cmd, "ERR Command not allowed inside a transaction");
+                    return;
+                }
+                if (TransactionCommands.queues(cmd)) {
+                    multi.queue(cmd, argv, argc);
+                    w.simple("QUEUED");
+                    return;
+                }
+            }
+            if (cmd.fullName.equals("reset")) TransactionCommands.reset(c);
         }
         call(c, cmd);
         if (blocking.hasReady()) blocking.serveReady();
@@ -239,10 +264,12 @@ public final class Dispatcher {
             int room = 128 - args.length();
             args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
         }
-        reject(c, "ERR unknown command '" + truncate(argv[0]) + "', with args beginning with: " + args);
+        reject(c, null, "ERR unknown command '" + truncate(argv[0]) + "', with args beginning with: " + args);
     }
 
-    private void reject(Client c, String message) {
+    /** Refuses a command before it runs; inside MULTI this also dooms the transaction. */
+    private void reject(Client c, CommandSpec cmd, String message) {
+        message = TransactionCommands.refused(c, cmd, message);
         stats.rejectedCalls.increment();
         stats.countError(message);
         c.reply().error(message);

@@ -16,6 +16,9 @@ public final class Database {
     private final Keyspace keyspace;
     private final int index;
     private final KeyspaceStats stats;
+    // WATCH: installed once before the server accepts clients (hence not volatile); the
+    // listener itself returns after one volatile read when nothing is watched.
+    private KeyModified keyModified;
 
     Database(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
@@ -25,6 +28,23 @@ public final class Database {
 
     public int index() { return index; }
     public Keyspace keyspace() { return keyspace; }
+
+    /** Installs the WATCH listener; call before the server accepts connections. */
+    public void keyModified(KeyModified listener) { this.keyModified = listener; }
+
+    private void modified(byte[] key) {
+        KeyModified m = keyModified;
+        if (m != null) m.modified(this, key);
+    }
+
+    /**
+     * The entry of key as stored, expired or not, without removing or touching it: for WATCH
+     * and EXEC, which must tell a stale key from a missing one as Redis does.
+     */
+    public DbEntry peekStored(byte[] key) {
+        int h = Keyspace.hash(key);
+        return table(h).find(key, h);
+    }
 
     private KeyTable table(int hash) {
         return keyspace.shard(keyspace.shardCount() == 1 ? 0 : shardOfHash(hash)).tables[index];
@@ -115,6 +135,7 @@ public final class Database {
             t.setExpire(e, expireAt);
         }
         stats.dirty.increment();
+        modified(key);
         if (!(value instanceof byte[])) keyspace.signalReady(this, key);
         return e;
     }
@@ -132,6 +153,7 @@ public final class Database {
         e.expireAt = expireAt;
         table(h).insert(e);
         stats.dirty.increment();
+        modified(key);
         // Clients block only on missing keys (emptied collections are deleted), so a new key is
         // the moment to wake them, as Redis's dbAdd does.
         if (!(value instanceof byte[])) keyspace.signalReady(this, key);
@@ -156,6 +178,7 @@ public final class Database {
         e.accessClock = Clock.seconds();
         if (expireAt != e.expireAt) table(e.hash).setExpire(e, expireAt);
         stats.dirty.increment();
+        modified(e.key);
         if (!(value instanceof byte[])) keyspace.signalReady(this, e.key);
     }
 
@@ -163,11 +186,13 @@ public final class Database {
     public void update(DbEntry e, Object value) {
         e.value = value;
         stats.dirty.increment();
+        modified(e.key);
     }
 
     /** Records an in-place modification of e's value (for persistence and WATCH). */
     public void touched(DbEntry e) {
         stats.dirty.increment();
+        modified(e.key);
     }
 
     public boolean delete(byte[] key) {
@@ -181,6 +206,7 @@ public final class Database {
             return false;
         }
         stats.dirty.increment();
+        modified(key);
         signalRemoved(e);
         return true;
     }
@@ -195,12 +221,14 @@ public final class Database {
     public void remove(DbEntry e) {
         table(e.hash).remove(e);
         stats.dirty.increment();
+        modified(e.key);
         signalRemoved(e);
     }
 
     public void setExpire(DbEntry e, long at) {
         table(e.hash).setExpire(e, at);
         stats.dirty.increment();
+        modified(e.key);
     }
 
     /** Number of keys (expired but not yet reclaimed included, as DBSIZE in Redis). All locks. */

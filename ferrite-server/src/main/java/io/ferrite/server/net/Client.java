@@ -69,9 +69,22 @@ public final class Client {
     public FerriteServer server() { return server; }
     public Channel channel() { return channel; }
     public RespWriter reply() { return reply; }
-    public byte[][] argv() { return decoder.argv(); }
-    public int argc() { return decoder.argc(); }
-    public byte[] arg(int i) { return decoder.argv()[i]; }
+    public byte[][] argv() { return queuedArgv != null ? queuedArgv : decoder.argv(); }
+    public int argc() { return queuedArgv != null ? queuedArgv.length : decoder.argc(); }
+    public byte[] arg(int i) { return argv()[i]; }
+
+    // Transactions (MULTI/WATCH): created on first use; owned by this client's loop, its
+    // dirty flag is set by writers on other loops under the watched key's shard lock.
+    private io.ferrite.server.transaction.MultiState multiState;
+    // EXEC runs each queued command with that command's arguments in place of EXEC's.
+    private byte[][] queuedArgv;
+
+    /** This client's transaction state, null until it first uses MULTI or WATCH. */
+    public io.ferrite.server.transaction.MultiState multiState() { return multiState; }
+    public void multiState(io.ferrite.server.transaction.MultiState m) { this.multiState = m; }
+
+    /** EXEC: makes argv()/argc() answer a queued command's arguments; null restores the decoded ones. */
+    public void queuedArgv(byte[][] argv) { this.queuedArgv = argv; }
     public Database db() { return db; }
     public void select(int index) { db = server.keyspace().database(index); }
     public int protocol() { return reply.protocol(); }
