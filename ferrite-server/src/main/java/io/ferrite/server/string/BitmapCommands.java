@@ -480,7 +480,7 @@ public final class BitmapCommands {
         if (!readonly) {
             if (created) {
                 // Redis creates the key even when every write failed on overflow.
-                db.add(c.arg(1), p);
+                e = db.add(c.arg(1), p);
                 changes--;
             } else if (grown || changes > 0) {
                 db.update(e, p);
