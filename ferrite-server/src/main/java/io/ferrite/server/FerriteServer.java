@@ -87,6 +87,7 @@ public final class FerriteServer implements AutoCloseable {
         SetCommands.register(t.group("set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
         StreamCommands.register(t.group("stream"));
+        io.ferrite.server.timeseries.TimeSeriesCommands.register(t.group("timeseries"));
         return t.build();
     }
 
