@@ -321,4 +321,32 @@ public final class TimeSeries implements Value {
         for (int i = 0; i < labels.length; i += 2) if (Arrays.equals(labels[i], name)) return labels[i + 1];
         return null;
     }
+
+    // ---- public entry points for benchmarks (ferrite-bench), not used by the commands
+
+    /** Adds a sample with the series' duplicate policy; see {@link #add}. */
+    public long append(long ts, double v) {
+        return add(ts, v, null);
+    }
+
+    /** Runs TS.RANGE from..to (AGGREGATION aggregator bucket when aggregator is non-null); returns the reply length. */
+    public int query(long from, long to, String aggregator, long bucket) {
+        Query q = new Query();
+        if (aggregator != null) {
+            q.agg = Aggregator.parse(aggregator.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            q.bucket = bucket;
+        }
+        return q.run(this, from, to, false).n;
+    }
+
+    /** Bytes of encoded samples over all chunks. */
+    public synchronized long dataBytes() {
+        long b = 0;
+        for (Chunk c : chunks) b += c.bytes();
+        return b;
+    }
+
+    public synchronized long sampleCount() {
+        return totalSamples;
+    }
 }
