@@ -11,6 +11,9 @@ sealed interface Chunk permits CompressedChunk, UncompressedChunk {
 
     int count();
 
+    /** Rewrites the value of the last sample in place (an upsert at the newest timestamp). */
+    void replaceLast(double v);
+
     long first();
 
     long last();

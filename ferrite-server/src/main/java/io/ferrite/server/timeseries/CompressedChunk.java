@@ -31,6 +31,13 @@ final class CompressedChunk implements Chunk {
     private long prevBits;
     private int prevLead;
     private int prevTrail;
+    // The encoder state before the last sample, so that it can be re-encoded in place.
+    private int undoBitLen;
+    private long undoDelta;
+    private long undoBits;
+    private int undoLead;
+    private int undoTrail;
+    private long undoLastTs;
 
     CompressedChunk(int chunkSize) {
         this.chunkSize = chunkSize;
@@ -40,8 +47,19 @@ final class CompressedChunk implements Chunk {
     @Override
     public boolean append(long ts, double v) {
         if (bitLen >= chunkSize * 8) return false;
+        appendUnchecked(ts, v);
+        return true;
+    }
+
+    private void appendUnchecked(long ts, double v) {
         long bits = Double.isNaN(v) ? 0x7ff8000000000000L : Double.doubleToRawLongBits(v);
         ensure(bitLen + 64 + 64 + 16);
+        undoBitLen = bitLen;
+        undoDelta = prevDelta;
+        undoBits = prevBits;
+        undoLead = prevLead;
+        undoTrail = prevTrail;
+        undoLastTs = lastTs;
         if (count == 0) {
             write(ts, 64);
             write(bits, 64);
@@ -57,7 +75,6 @@ final class CompressedChunk implements Chunk {
         lastTs = ts;
         prevBits = bits;
         count++;
-        return true;
     }
 
     private void writeDod(long dod) {
@@ -121,6 +138,25 @@ final class CompressedChunk implements Chunk {
     }
 
     @Override public int count() { return count; }
+
+    @Override
+    public void replaceLast(double v) {
+        long ts = lastTs;
+        // clear the bits of the last sample, restore the encoder state and append it again
+        int w = undoBitLen >>> 6;
+        int used = undoBitLen & 63;
+        words[w] &= used == 0 ? 0 : -1L << (64 - used);
+        for (int i = w + 1; i < words.length; i++) words[i] = 0;
+        bitLen = undoBitLen;
+        prevDelta = undoDelta;
+        prevBits = undoBits;
+        prevLead = undoLead;
+        prevTrail = undoTrail;
+        lastTs = undoLastTs;
+        count--;
+        appendUnchecked(ts, v); // the sample was accepted once: no size check
+    }
+
     @Override public long first() { return firstTs; }
     @Override public long last() { return lastTs; }
     @Override public double lastValue() { return Double.longBitsToDouble(prevBits); }
@@ -154,6 +190,12 @@ final class CompressedChunk implements Chunk {
         c.prevBits = prevBits;
         c.prevLead = prevLead;
         c.prevTrail = prevTrail;
+        c.undoBitLen = undoBitLen;
+        c.undoDelta = undoDelta;
+        c.undoBits = undoBits;
+        c.undoLead = undoLead;
+        c.undoTrail = undoTrail;
+        c.undoLastTs = undoLastTs;
         return c;
     }
 

@@ -143,6 +143,13 @@ public final class TimeSeries implements Value {
             return ts;
         }
         if (retention > 0 && ts < last - retention) throw TOO_OLD;
+        if (ts == last) {
+            // The common duplicate (`*` at a high rate): re-encode just the last sample.
+            Chunk tail = chunks.get(chunks.size() - 1);
+            tail.replaceLast(policy.merge(tail.lastValue(), v));
+            afterAdd(ts, false);
+            return ts;
+        }
         upsert(ts, v, policy);
         afterAdd(ts, false);
         return ts;

@@ -31,6 +31,7 @@ final class UncompressedChunk implements Chunk {
     }
 
     @Override public int count() { return n; }
+    @Override public void replaceLast(double v) { vs[n - 1] = v; }
     @Override public long first() { return ts[0]; }
     @Override public long last() { return ts[n - 1]; }
     @Override public double lastValue() { return vs[n - 1]; }

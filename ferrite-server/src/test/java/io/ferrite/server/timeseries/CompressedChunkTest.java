@@ -94,4 +94,37 @@ class CompressedChunkTest {
         assertThat(c.count()).isEqualTo(3);
         assertThat(c.lastValue()).isEqualTo(3.0);
     }
+
+    @Test
+    void replacingTheLastValueReencodesItInPlace() {
+        Random rnd = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            Chunk c = rnd.nextBoolean() ? new CompressedChunk(65536) : new UncompressedChunk(65536);
+            int n = 1 + rnd.nextInt(300);
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            long t = rnd.nextInt(1000);
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                t += 1 + rnd.nextInt(2000);
+                double v = rnd.nextInt(3) == 0 ? rnd.nextGaussian() : rnd.nextInt(5);
+                assertThat(c.append(t, v)).isTrue();
+                ts[k] = t;
+                vs[k] = v;
+                k++;
+                for (int r = rnd.nextInt(3); r > 0; r--) {
+                    double w = rnd.nextInt(2) == 0 ? rnd.nextGaussian() * 1e9 : rnd.nextInt(5);
+                    c.replaceLast(w);
+                    vs[k - 1] = w;
+                }
+                if (rnd.nextInt(50) == 0) c = c.copy();
+            }
+            long[] t2 = new long[k];
+            double[] v2 = new double[k];
+            c.decode(t2, v2, 0);
+            assertThat(t2).containsExactly(java.util.Arrays.copyOf(ts, k));
+            assertThat(v2).containsExactly(java.util.Arrays.copyOf(vs, k));
+            assertThat(c.lastValue()).isEqualTo(vs[k - 1]);
+        }
+    }
 }
