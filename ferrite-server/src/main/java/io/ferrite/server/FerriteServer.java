@@ -22,6 +22,8 @@ import io.ferrite.server.net.NetServer;
 import io.ferrite.server.set.SetCommands;
 import io.ferrite.server.string.BitmapCommands;
 import io.ferrite.server.stream.StreamCommands;
+import io.ferrite.server.timeseries.TimeSeriesCommands;
+import io.ferrite.server.transaction.TransactionCommands;
 import io.ferrite.server.zset.SortedSetCommands;
 import io.ferrite.server.string.StringCommands;
 import java.util.HexFormat;
@@ -89,7 +91,8 @@ public final class FerriteServer implements AutoCloseable {
         SortedSetCommands.register(t.group("sorted-set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
         StreamCommands.register(t.group("stream"));
-        io.ferrite.server.transaction.TransactionCommands.register(t.group("transaction"));
+        TransactionCommands.register(t.group("transaction"));
+        TimeSeriesCommands.register(t.group("timeseries"));
         return t.build();
     }
 
