@@ -93,6 +93,7 @@ public final class FerriteServer implements AutoCloseable {
         StreamCommands.register(t.group("stream"));
         TransactionCommands.register(t.group("transaction"));
         TimeSeriesCommands.register(t.group("timeseries"));
+        io.ferrite.server.scripting.ScriptingCommands.register(t.group("scripting"));
         return t.build();
     }
 

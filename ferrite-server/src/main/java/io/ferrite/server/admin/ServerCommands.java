@@ -52,8 +52,7 @@ public final class ServerCommands {
         t.group("scripting");
         t.container("function", -2, "", "")
                 .sub("flush", -2, "noscript write", "@scripting", 0, 0, 0, ServerCommands::functionFlush);
-        t.container("script", -2, "", "")
-                .sub("flush", -2, "noscript", "@scripting", 0, 0, 0, ServerCommands::scriptFlush);
+        // SCRIPT (FLUSH included) is registered by scripting.ScriptingCommands.
         t.group("server");
     }
 
@@ -174,15 +173,6 @@ public final class ServerCommands {
             throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         c.server().keyspace().stats().dirty.increment();
-        c.reply().ok();
-    }
-
-    /** SCRIPT FLUSH [ASYNC|SYNC]: the script cache is empty (no scripting yet). */
-    static void scriptFlush(Client c) {
-        if (c.argc() > 3 || (c.argc() == 3 && !StringCommands.is(c.arg(2), "sync")
-                && !StringCommands.is(c.arg(2), "async"))) {
-            throw new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
-        }
         c.reply().ok();
     }
 }

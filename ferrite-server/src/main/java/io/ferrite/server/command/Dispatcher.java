@@ -53,6 +53,26 @@ public final class Dispatcher {
         this.watchedKeys = new WatchedKeys(keyspace);
     }
 
+    /**
+     * Scripting: while a script runs it holds every shard lock. Other commands wait for it here
+     * (polling, so that the wait can end) instead of on a lock, and once the script has run
+     * longer than busy-reply-threshold they get BUSY, unless flagged allow-busy (SCRIPT KILL,
+     * SHUTDOWN NOSAVE). Null until the scripting engine first starts.
+     */
+    public interface ScriptGate {
+        /** True while a script runs for a client other than c. */
+        boolean runningFor(Client c);
+        /** True once the running script passed busy-reply-threshold. */
+        boolean busy();
+    }
+
+    private volatile ScriptGate scriptGate;
+
+    public void scriptGate(ScriptGate g) { this.scriptGate = g; }
+
+    /** A script's redis.call: the script holds every shard lock already, so no locking here. */
+    public void callFromScript(Client c, CommandSpec cmd) { call(c, cmd, false); }
+
     public void execute(Client c) {
         byte[][] argv = c.argv();
         int argc = c.argc();
@@ -103,12 +123,24 @@ public final class Dispatcher {
             }
             if (cmd.fullName.equals("reset")) TransactionCommands.reset(c);
         }
+        ScriptGate gate = scriptGate;
+        if (gate != null && !cmd.has(CommandFlags.ALLOW_BUSY)) {
+            while (gate.runningFor(c)) {
+                if (gate.busy()) {
+                    reject(c, cmd, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        }
         call(c, cmd);
         if (blocking.hasReady()) blocking.serveReady();
     }
 
     /** Runs a resolved, checked command with its locks; records stats. */
-    public void call(Client c, CommandSpec cmd) {
+    public void call(Client c, CommandSpec cmd) { call(c, cmd, true); }
+
+    private void call(Client c, CommandSpec cmd, boolean lock) {
         RespWriter w = c.reply();
         ByteBuf out = w.target();
         Client.ReplyMode modeBefore = c.replyMode();
@@ -117,7 +149,8 @@ public final class Dispatcher {
         boolean failed = false;
         c.currentCommand(cmd);
         try {
-            runLocked(c, cmd);
+            if (lock) runLocked(c, cmd);
+            else cmd.handler.run(c);
         } catch (CommandError e) {
             failed = true;
             out.writerIndex(mark); // a command that failed midway must not leave half a reply

@@ -1,0 +1,472 @@
+package io.ferrite.server.scripting;
+
+import io.ferrite.server.FerriteServer;
+import io.ferrite.server.command.CommandFlags;
+import io.ferrite.server.command.CommandSpec;
+import io.ferrite.server.command.CommandTable;
+import io.ferrite.server.command.Dispatcher;
+import io.ferrite.server.net.Client;
+import io.ferrite.server.protocol.Numbers;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.DebugLib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.ZeroArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * One Lua interpreter (LuaJ) per server, shared by every script: the sandboxed Redis 7.2
+ * environment (Lua 5.1 surface over LuaJ's 5.2, the {@code redis} table, cjson, bit), the
+ * script cache, and the run state that SCRIPT KILL and the BUSY gate read.
+ *
+ * <p>Scripts run one at a time: EVAL holds every shard lock while it runs, so no other command
+ * interleaves and no two scripts share the interpreter. {@code redis.call} runs the command
+ * handler directly on the caller's {@link Client}, with the call's arguments swapped in and its
+ * reply captured from the client's output buffer, then parsed into Lua values. Differences
+ * from Redis: tables are not read-only beyond the global table and the library tables
+ * ({@code rawset} on them still works), {@code setfenv} is accepted but does nothing,
+ * {@code struct} and {@code cmsgpack} are missing. See docs/adr/0004-lua-engine.md.
+ */
+public final class LuaEngine implements Dispatcher.ScriptGate {
+    private static final Map<FerriteServer, LuaEngine> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The server's engine, created on first use. */
+    public static LuaEngine of(FerriteServer server) {
+        return ENGINES.computeIfAbsent(server, LuaEngine::new);
+    }
+
+    /** Redis's version as scripts see it. */
+    static final String REDIS_VERSION = "7.2.6";
+    static final int REDIS_VERSION_NUM = 0x070206;
+
+    final FerriteServer server;
+    final Globals globals = new Globals();
+    final SandboxTable env = new SandboxTable();
+    private final Map<String, LuaFunction> cache = new HashMap<>();
+    private final Map<String, byte[]> bodies = new HashMap<>();
+    private final Hook hook = new Hook();
+    private final Lrand48 rand = new Lrand48();
+
+    // Run state: written by the script's loop, read by SCRIPT KILL and the BUSY gate elsewhere.
+    private volatile Client runningClient;
+    private volatile long startedAt;
+    volatile boolean killRequested;
+    volatile boolean wrote;
+    // Per run, only the script's thread.
+    boolean readOnly;
+    int resp = 2;
+    String runningSha;
+
+    private LuaEngine(FerriteServer server) {
+        this.server = server;
+        globals.load(new BaseLib());
+        globals.load(new org.luaj.vm2.lib.PackageLib()); // the other libraries register in package.loaded; scripts never see it
+        globals.load(new TableLib());
+        globals.load(new StringLib());
+        globals.load(new JseMathLib());
+        globals.load(hook); // sets globals.debuglib: LuaJ then reports every instruction to it
+        LoadState.install(globals);
+        LuaC.install(globals);
+        buildEnvironment();
+        server.dispatcher().scriptGate(this);
+    }
+
+    // ---------------------------------------------------------------- environment
+
+    private void buildEnvironment() {
+        String[] base = {"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
+                "rawget", "rawset", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
+                "collectgarbage"};
+        for (String n : base) env.rawset(n, globals.get(n));
+        env.rawset("_G", env);
+        env.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        LuaTable table = globals.get("table").checktable();
+        env.rawset("unpack", table.get("unpack"));
+        // Lua 5.1 names LuaJ lacks.
+        table.rawset("getn", new OneArgFunction() {
+            @Override public LuaValue call(LuaValue t) { return LuaValue.valueOf(t.checktable().length()); }
+        });
+        env.rawset("loadstring", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                String chunk = a.checkjstring(1);
+                String name = a.optjstring(2, chunk);
+                try {
+                    return globals.load(chunk, name, env);
+                } catch (LuaError e) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
+                }
+            }
+        });
+        env.rawset("getfenv", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) { return env; }
+        });
+        env.rawset("setfenv", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) { return a.arg1(); }
+        });
+        env.rawset("gcinfo", new ZeroArgFunction() {
+            @Override public LuaValue call() {
+                Runtime r = Runtime.getRuntime();
+                return LuaValue.valueOf((int) ((r.totalMemory() - r.freeMemory()) / 1024));
+            }
+        });
+        LuaTable math = globals.get("math").checktable();
+        // Redis replaces math.random/randomseed with its lrand48 so scripts are reproducible.
+        math.rawset("random", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) { return rand.random(a); }
+        });
+        math.rawset("randomseed", new OneArgFunction() {
+            @Override public LuaValue call(LuaValue s) {
+                rand.seed(s.checkint());
+                return NONE.arg1();
+            }
+        });
+        env.rawset("string", lock(globals.get("string").checktable()));
+        env.rawset("table", lock(table));
+        env.rawset("math", lock(math));
+        env.rawset("redis", lock(RedisLib.build(this)));
+        env.rawset("cjson", lock(LuaCjson.build()));
+        env.rawset("bit", lock(LuaBit.build()));
+        env.locked = true;
+    }
+
+    private static SandboxTable lock(LuaTable t) {
+        SandboxTable s = new SandboxTable();
+        for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) s.rawset(k, t.get(k));
+        s.readOnlyOnly = true;
+        s.locked = true;
+        return s;
+    }
+
+    /**
+     * The global table and library tables: once locked, reads of missing globals and any
+     * assignment fail with Redis's texts.
+     */
+    static final class SandboxTable extends LuaTable {
+        boolean locked;
+        boolean readOnlyOnly;
+
+        @Override public LuaValue get(LuaValue key) {
+            LuaValue v = rawget(key);
+            if (v.isnil() && locked && !readOnlyOnly) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+            }
+            return v;
+        }
+
+        @Override public void set(LuaValue key, LuaValue value) {
+            if (locked) throw new LuaError("Attempt to modify a readonly table");
+            super.set(key, value);
+        }
+
+        @Override public void set(int key, LuaValue value) {
+            if (locked) throw new LuaError("Attempt to modify a readonly table");
+            super.set(key, value);
+        }
+
+        @Override public LuaValue setmetatable(LuaValue mt) {
+            if (locked) throw new LuaError("Attempt to modify a readonly table");
+            return super.setmetatable(mt);
+        }
+
+        void setGlobal(String name, LuaValue v) { super.rawset(LuaValue.valueOf(name), v); }
+    }
+
+    // ---------------------------------------------------------------- cache
+
+    static String sha1hex(byte[] body) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(body);
+            StringBuilder sb = new StringBuilder(40);
+            for (byte b : d) sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Compiles and caches body (once per SHA1); returns its SHA1. */
+    String load(byte[] body) {
+        String sha = sha1hex(body);
+        if (cache.containsKey(sha)) return sha;
+        ScriptFlags.parse(body); // shebang errors are compile errors
+        String src = new String(body, StandardCharsets.ISO_8859_1);
+        if (src.startsWith("#!")) {
+            int nl = src.indexOf('\n');
+            src = nl < 0 ? "" : src.substring(nl); // keep the newline so line numbers stay right
+        }
+        LuaValue f;
+        try {
+            f = globals.load(new java.io.StringReader(src), "@user_script", env);
+        } catch (LuaError e) {
+            throw new io.ferrite.server.protocol.CommandError("ERR Error compiling script (new function): "
+                    + stripAt(e.getMessage()));
+        }
+        cache.put(sha, (LuaFunction) f);
+        bodies.put(sha, body);
+        return sha;
+    }
+
+    private static String stripAt(String m) {
+        return m == null ? "" : m.startsWith("@") ? m.substring(1) : m;
+    }
+
+    boolean exists(String sha) { return cache.containsKey(sha.toLowerCase(java.util.Locale.ROOT)); }
+
+    byte[] body(String sha) { return bodies.get(sha.toLowerCase(java.util.Locale.ROOT)); }
+
+    void flush() {
+        cache.clear();
+        bodies.clear();
+    }
+
+    int cachedScripts() { return cache.size(); }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Runs a cached script for c (all shard locks held) and writes its reply. Errors become
+     * Redis's texts with the " script: sha, on @user_script:N." suffix.
+     */
+    void run(Client c, String sha, byte[][] keys, byte[][] args, boolean readOnly) {
+        LuaFunction f = cache.get(sha);
+        env.setGlobal("KEYS", strings(keys));
+        env.setGlobal("ARGV", strings(args));
+        this.readOnly = readOnly;
+        this.resp = 2;
+        this.runningSha = sha;
+        this.killRequested = false;
+        this.wrote = false;
+        hook.reset();
+        io.ferrite.server.keyspace.Database db = c.db();
+        startedAt = System.currentTimeMillis();
+        runningClient = c;
+        LuaValue result;
+        try {
+            result = f.call();
+        } catch (ScriptKilled k) {
+            throw new io.ferrite.server.protocol.CommandError(
+                    "ERR Script killed by user with SCRIPT KILL... script: " + sha + ", on @user_script:"
+                            + hook.line() + ".");
+        } catch (LuaError e) {
+            throw new io.ferrite.server.protocol.CommandError(errorText(e, sha));
+        } catch (StackOverflowError e) {
+            throw new io.ferrite.server.protocol.CommandError("ERR Error running script, stack overflow script: "
+                    + sha + ", on @user_script:" + hook.line() + ".");
+        } finally {
+            runningClient = null;
+            killRequested = false;
+            c.select(db.index());
+        }
+        LuaConvert.reply(c.reply(), result, resp);
+    }
+
+    private String errorText(LuaError e, String sha) {
+        LuaValue o = e.getMessageObject();
+        String msg;
+        String line;
+        if (o != null && o.istable() && o.get("err").isstring()) {
+            msg = o.get("err").tojstring();
+            line = o.get("line").isnil() ? String.valueOf(hook.line()) : o.get("line").tojstring();
+        } else {
+            String m = o != null && o.isstring() ? o.tojstring() : e.getMessage();
+            if (m.startsWith("@")) m = m.substring(1);
+            // LuaJ writes "user_script:1 msg" where Lua 5.1 writes "user_script:1: msg".
+            m = m.replaceFirst("^(user_script:\\d+) ", "$1: ");
+            msg = "ERR " + m;
+            line = String.valueOf(hook.line());
+        }
+        return msg + " script: " + sha + ", on @user_script:" + line + ".";
+    }
+
+    private static LuaTable strings(byte[][] a) {
+        LuaTable t = new LuaTable(a.length, 0);
+        for (int i = 0; i < a.length; i++) t.rawset(i + 1, LuaString.valueOf(a[i]));
+        return t;
+    }
+
+    // ---------------------------------------------------------------- redis.call
+
+    /** redis.call / redis.pcall: runs one command on the script's client and returns its reply as Lua. */
+    LuaValue call(Varargs a, boolean raise) {
+        Client c = runningClient;
+        int n = a.narg();
+        if (n == 0) return fail("Please specify at least one argument for this redis lib call", raise);
+        byte[][] argv = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            LuaValue v = a.arg(i + 1);
+            if (v.type() == LuaValue.TNUMBER) {
+                double d = v.todouble();
+                argv[i] = (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15)
+                        ? Long.toString((long) d).getBytes(StandardCharsets.US_ASCII)
+                        : Numbers.formatDouble(d);
+            } else if (v.type() == LuaValue.TSTRING) {
+                LuaString s = v.checkstring();
+                argv[i] = new byte[s.m_length];
+                System.arraycopy(s.m_bytes, s.m_offset, argv[i], 0, s.m_length);
+            } else {
+                return fail("Lua redis lib command arguments must be strings or integers", raise);
+            }
+        }
+        CommandTable table = server.commandTable();
+        CommandSpec cmd = table.lookup(argv[0]);
+        if (cmd != null && cmd.isContainer() && n >= 2) {
+            CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
+            if (sub != null) cmd = sub;
+        }
+        if (cmd == null || (cmd.isContainer() && n < 2)) {
+            return fail("Unknown Redis command called from script", raise);
+        }
+        if (!cmd.arityOk(n)) return fail("Wrong number of args calling Redis command from script", raise);
+        if (cmd.has(CommandFlags.NOSCRIPT)) return fail("This Redis command is not allowed from script", raise);
+        if (cmd.has(CommandFlags.WRITE)) {
+            if (readOnly) return fail("Write commands are not allowed from read-only scripts.", raise);
+            wrote = true;
+        }
+        ByteBuf out = c.reply().target();
+        int mark = out.writerIndex();
+        int proto = c.protocol();
+        boolean neverBlock = c.neverBlock();
+        c.protocol(resp);
+        c.neverBlock(true);
+        c.queuedArgv(argv);
+        try {
+            server.dispatcher().callFromScript(c, cmd);
+        } finally {
+            c.queuedArgv(null);
+            c.neverBlock(neverBlock);
+            c.protocol(proto);
+        }
+        LuaValue v = LuaConvert.parse(out, mark, out.writerIndex());
+        out.writerIndex(mark);
+        if (raise && v.istable() && v.get("err").isstring()) {
+            v.rawset("line", LuaValue.valueOf(hook.line()));
+            throw new LuaError(v);
+        }
+        return v;
+    }
+
+    private LuaValue fail(String text, boolean raise) {
+        LuaTable t = new LuaTable();
+        t.rawset("err", LuaValue.valueOf("ERR " + text));
+        if (raise) {
+            t.rawset("line", LuaValue.valueOf(hook.line()));
+            throw new LuaError(t);
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- busy scripts
+
+    @Override
+    public boolean runningFor(Client c) {
+        Client r = runningClient;
+        return r != null && r != c;
+    }
+
+    @Override
+    public boolean busy() {
+        return runningClient != null
+                && System.currentTimeMillis() - startedAt >= server.config().param("busy-reply-threshold").longValue();
+    }
+
+    boolean running() { return runningClient != null; }
+
+    /** Thrown from the instruction hook: an Error, so a script's pcall cannot catch it. */
+    static final class ScriptKilled extends Error {
+        ScriptKilled() { super("killed", null, false, false); }
+    }
+
+    /**
+     * LuaJ calls onInstruction for every VM instruction once a debug library is installed: it
+     * remembers where the script is (for error lines) and stops it when SCRIPT KILL asked.
+     */
+    final class Hook extends DebugLib {
+        // The prototypes of the running Lua closures (LuaJ reports calls and returns of closures
+        // only), and where the last instruction ran: that is where an error came from.
+        private Prototype[] stack = new Prototype[16];
+        private int depth;
+        private Prototype proto;
+        private int pc;
+
+        void reset() {
+            depth = 0;
+            proto = null;
+        }
+
+        @Override public LuaValue call(LuaValue modname, LuaValue env) {
+            super.call(modname, env);
+            return NIL; // installed for the hooks only: scripts get no debug table
+        }
+
+        @Override public void onInstruction(int pc, Varargs v, int top) {
+            this.pc = pc;
+            if (depth > 0) proto = stack[depth - 1];
+            if (killRequested) throw new ScriptKilled();
+        }
+
+        @Override public void onCall(LuaClosure c, Varargs varargs, LuaValue[] st) {
+            if (depth == stack.length) stack = java.util.Arrays.copyOf(stack, depth * 2);
+            stack[depth++] = c.p;
+        }
+
+        @Override public void onReturn() {
+            if (depth > 0) depth--;
+        }
+
+        int line() {
+            Prototype p = proto;
+            if (p == null || p.lineinfo == null || pc < 0 || pc >= p.lineinfo.length) return 1;
+            return p.lineinfo[pc];
+        }
+    }
+
+    /** Redis's rand.c generator (the 48-bit lrand48 recurrence), so scripts see Redis's sequence. */
+    static final class Lrand48 {
+        private long x = 0x330EL;
+
+        void seed(int s) { x = (((long) s & 0xffffffffL) << 16 | 0x330EL) & 0xffffffffffffL; }
+
+        int next() {
+            x = (x * 0x5DEECE66DL + 0xBL) & 0xffffffffffffL;
+            return (int) (x >>> 17);
+        }
+
+        Varargs random(Varargs a) {
+            double r = (next() % 2147483647) / 2147483647.0;
+            switch (a.narg()) {
+                case 0:
+                    return LuaValue.valueOf(r);
+                case 1: {
+                    int u = a.checkint(1);
+                    if (u < 1) throw new LuaError("bad argument #1 to 'random' (interval is empty)");
+                    return LuaValue.valueOf((int) Math.floor(r * u) + 1);
+                }
+                default: {
+                    int l = a.checkint(1);
+                    int u = a.checkint(2);
+                    if (l > u) throw new LuaError("bad argument #2 to 'random' (interval is empty)");
+                    return LuaValue.valueOf((int) Math.floor(r * (u - l + 1)) + l);
+                }
+            }
+        }
+    }
+}

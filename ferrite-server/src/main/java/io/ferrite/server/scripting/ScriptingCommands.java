@@ -1,0 +1,116 @@
+package io.ferrite.server.scripting;
+
+import io.ferrite.server.command.CommandTable;
+import io.ferrite.server.net.Client;
+import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.protocol.Numbers;
+import io.ferrite.server.protocol.RespWriter;
+import io.ferrite.server.string.StringCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Lua scripting, https://redis.io/docs/latest/develop/interactive/programmability/eval-intro/ :
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT LOAD / EXISTS / FLUSH / KILL. The engine,
+ * environment and conversions are in {@link LuaEngine}.
+ *
+ * <p>EVAL runs with every shard lock held (flag lock_all): the script is atomic and its
+ * redis.call runs handlers directly. Other clients wait in the dispatcher's script gate and
+ * get BUSY after busy-reply-threshold; SCRIPT KILL stops a script that has not written.
+ */
+public final class ScriptingCommands {
+    private ScriptingCommands() {}
+
+    static final CommandError NOSCRIPT = new CommandError("NOSCRIPT No matching script. Please use EVAL.");
+
+    public static void register(CommandTable.Builder t) {
+        t.add("eval", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale lock_all movablekeys",
+                "@scripting", 0, 0, 0, ScriptingCommands::eval, "Executes a server-side Lua script.");
+        t.add("evalsha", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale lock_all movablekeys",
+                "@scripting", 0, 0, 0, ScriptingCommands::evalSha, "Executes a server-side Lua script by SHA1 digest.");
+        t.add("eval_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all movablekeys",
+                "@scripting", 0, 0, 0, ScriptingCommands::evalRo, "Executes a read-only server-side Lua script.");
+        t.add("evalsha_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all movablekeys",
+                "@scripting", 0, 0, 0, ScriptingCommands::evalShaRo,
+                "Executes a read-only server-side Lua script by SHA1 digest.");
+        t.container("script", -2, "", "")
+                .sub("load", 3, "noscript stale", "@scripting", 0, 0, 0, ScriptingCommands::scriptLoad)
+                .sub("exists", -3, "noscript", "@scripting", 0, 0, 0, ScriptingCommands::scriptExists)
+                .sub("flush", -2, "noscript", "@scripting", 0, 0, 0, ScriptingCommands::scriptFlush)
+                .sub("kill", 2, "noscript allow_busy", "@scripting", 0, 0, 0, ScriptingCommands::scriptKill);
+    }
+
+    static void eval(Client c) { run(c, false, false); }
+
+    static void evalSha(Client c) { run(c, true, false); }
+
+    static void evalRo(Client c) { run(c, false, true); }
+
+    static void evalShaRo(Client c) { run(c, true, true); }
+
+    private static void run(Client c, boolean bySha, boolean ro) {
+        long numkeys = Numbers.parseLong(c.arg(2));
+        if (numkeys > c.argc() - 3) throw new CommandError("ERR Number of keys can't be greater than number of args");
+        if (numkeys < 0) throw new CommandError("ERR Number of keys can't be negative");
+        LuaEngine e = LuaEngine.of(c.server());
+        String sha;
+        if (bySha) {
+            sha = new String(c.arg(1), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            if (sha.length() != 40 || !e.exists(sha)) throw NOSCRIPT;
+        } else {
+            sha = e.load(c.arg(1));
+        }
+        int flags = ScriptFlags.parse(e.body(sha));
+        int nk = (int) numkeys;
+        byte[][] keys = new byte[nk][];
+        byte[][] args = new byte[c.argc() - 3 - nk][];
+        for (int i = 0; i < nk; i++) keys[i] = c.arg(3 + i);
+        for (int i = 0; i < args.length; i++) args[i] = c.arg(3 + nk + i);
+        e.run(c, sha, keys, args, ro || (flags & ScriptFlags.NO_WRITES) != 0);
+    }
+
+    /** SCRIPT LOAD script: compiles and caches it, answers its SHA1. */
+    static void scriptLoad(Client c) {
+        String sha = LuaEngine.of(c.server()).load(c.arg(2));
+        c.reply().bulk(sha);
+    }
+
+    static void scriptExists(Client c) {
+        LuaEngine e = LuaEngine.of(c.server());
+        RespWriter w = c.reply();
+        w.array(c.argc() - 2);
+        for (int i = 2; i < c.argc(); i++) {
+            w.integer(e.exists(new String(c.arg(i), StandardCharsets.ISO_8859_1)) ? 1 : 0);
+        }
+    }
+
+    /** SCRIPT FLUSH [ASYNC|SYNC]. */
+    static void scriptFlush(Client c) {
+        if (c.argc() > 3 || (c.argc() == 3 && !StringCommands.is(c.arg(2), "sync")
+                && !StringCommands.is(c.arg(2), "async"))) {
+            throw new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        }
+        LuaEngine e = LuaEngine.of(c.server());
+        // The cache is only touched by scripts, which run under every shard lock.
+        c.server().keyspace().lockAll();
+        try {
+            e.flush();
+        } finally {
+            c.server().keyspace().unlockAll();
+        }
+        c.reply().ok();
+    }
+
+    /** SCRIPT KILL: runs on another client's loop while a script runs (allow_busy, no locks). */
+    static void scriptKill(Client c) {
+        LuaEngine e = LuaEngine.of(c.server());
+        if (!e.running()) throw new CommandError("NOTBUSY No scripts in execution right now.");
+        if (e.wrote) {
+            throw new CommandError("UNKILLABLE Sorry the script already executed write commands against the "
+                    + "dataset. You can either wait the script termination or kill the server in a hard way "
+                    + "using the SHUTDOWN NOSAVE command.");
+        }
+        e.killRequested = true;
+        c.reply().ok();
+    }
+}
