@@ -59,8 +59,19 @@ public final class BlockedClients implements ReadyKeys {
         State state = State.WAITING;
         io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
 
+        // What the command waits for (Redis's bstate.btype): "list", "zset" or "stream", taken
+        // from its ACL category. A key signalled with another type (or gone) does not wake it,
+        // except for XREADGROUP, whose group dies with the key (Redis's unblock_on_nokey).
+        final String blockedType;
+        final boolean unblockOnNoKey;
+
         Waiter(Client client, CommandSpec command, int db, byte[][] keys, Consumer<RespWriter> onTimeout, long locks) {
             this.locks = locks;
+            long acl = command.aclCategories();
+            this.blockedType = (acl & io.ferrite.server.command.AclCategories.bit("list")) != 0 ? "list"
+                    : (acl & io.ferrite.server.command.AclCategories.bit("sortedset")) != 0 ? "zset"
+                    : (acl & io.ferrite.server.command.AclCategories.bit("stream")) != 0 ? "stream" : null;
+            this.unblockOnNoKey = command.fullName().equals("xreadgroup");
             this.client = client;
             this.command = command;
             this.db = db;
@@ -227,6 +238,29 @@ public final class BlockedClients implements ReadyKeys {
     }
 
     /** Runs the head waiter of k; true when it was served (so the next one may be). */
+    /** Redis's check before re-running a waiter: the key must now hold the type it waits for. */
+    private boolean wakes(Waiter w, WaitKey k) {
+        if (w.unblockOnNoKey || w.blockedType == null) return true;
+        var e = keyspace.database(k.db).peek(k.key);
+        return e != null && e.value() instanceof io.ferrite.server.keyspace.Value v && v.typeName().equals(w.blockedType);
+    }
+
+    /** Keys on which some client waits that must be woken even when the key goes away (INFO). */
+    public int blockingKeysOnNoKey() {
+        int n = 0;
+        for (Map<WaitKey, ArrayDeque<Waiter>> m : waiters) {
+            for (ArrayDeque<Waiter> q : m.values()) {
+                for (Waiter w : q) {
+                    if (w.unblockOnNoKey) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
     private boolean serveHead(WaitKey k) {
         var shard = keyspace.shard(keyspace.shardIndex(k.key));
         Waiter head;
@@ -243,6 +277,7 @@ public final class BlockedClients implements ReadyKeys {
         boolean[] served = new boolean[1];
         dispatcher.runWithLocks(head.locks, () -> {
             if (head.state != State.WAITING) return; // timed out, gone, or served by another thread
+            if (!wakes(head, k)) return; // e.g. ZADD then DEL then SET in one transaction
             // The client's writer is borrowed only here, under the locks and while WAITING: a
             // timeout on the client's loop writes through the same writer, but only after it
             // moved the state on under these locks, so the two never overlap.
