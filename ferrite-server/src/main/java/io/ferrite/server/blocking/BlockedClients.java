@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * its locks, {@link #serveReady} takes each ready key's waiters in FIFO order and runs each
  * waiter's own command again on the writing thread, with that command's shard locks (so the
  * re-run is atomic, and ascending lock order is kept: no lock is held when it starts). A waiter
- * whose re-run finds nothing (another client took the data) stays parked in place and ends
- * the serving of that key. The reply of a served waiter is handed to its own event loop,
+ * whose re-run finds nothing (another client took the data), or that waits for another type,
+ * stays parked in place; the next waiter still gets its chance. The reply of a served waiter is handed to its own event loop,
  * which writes it and resumes the client's pending input.
  *
  * <p><b>Threads.</b> The waiter queues of shard s are guarded by shard s's lock: registration
@@ -228,16 +228,13 @@ public final class BlockedClients implements ReadyKeys {
             ArrayDeque<WaitKey> queue = ready.get();
             WaitKey k;
             while ((k = queue.pollFirst()) != null) {
-                while (serveHead(k)) {
-                    // keep serving this key until its head stays blocked or nobody waits
-                }
+                serveKey(k);
             }
         } finally {
             busy[0] = false;
         }
     }
 
-    /** Runs the head waiter of k; true when it was served (so the next one may be). */
     /** Redis's check before re-running a waiter: the key must now hold the type it waits for. */
     private boolean wakes(Waiter w, WaitKey k) {
         if (w.unblockOnNoKey || w.blockedType == null) return true;
@@ -261,16 +258,26 @@ public final class BlockedClients implements ReadyKeys {
         return n;
     }
 
-    private boolean serveHead(WaitKey k) {
+    /**
+     * Offers key k to each client that waited on it when it became ready, in arrival order, as
+     * Redis's handleClientsBlockedOnKey does: one that finds nothing (another took the data)
+     * or waits for another type keeps its place, and the next one still gets its chance.
+     */
+    private void serveKey(WaitKey k) {
         var shard = keyspace.shard(keyspace.shardIndex(k.key));
-        Waiter head;
+        Waiter[] snapshot;
         shard.lock();
         try {
             ArrayDeque<Waiter> q = waiters[shard.index()].get(k);
-            head = q == null ? null : q.peekFirst();
+            snapshot = q == null ? new Waiter[0] : q.toArray(new Waiter[0]);
         } finally {
             shard.unlock();
         }
+        for (Waiter w : snapshot) serveWaiter(w, k);
+    }
+
+    /** Runs a waiter's command again; true when that served it. */
+    private boolean serveWaiter(Waiter head, WaitKey k) {
         if (head == null) return false;
         Client c = head.client;
         ByteBuf out = c.channel().alloc().buffer(64);
@@ -298,7 +305,7 @@ public final class BlockedClients implements ReadyKeys {
         });
         if (head.state != State.WAITING && !served[0]) {
             out.release();
-            return true; // the head left the queue another way: look at the next one
+            return true; // it left the queue another way (timeout, disconnect, another server thread)
         }
         if (!served[0]) {
             out.release();
