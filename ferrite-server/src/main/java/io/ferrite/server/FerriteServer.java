@@ -19,6 +19,8 @@ import io.ferrite.server.list.ListCommands;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.net.ClientRegistry;
 import io.ferrite.server.net.NetServer;
+import io.ferrite.server.pubsub.PubSub;
+import io.ferrite.server.pubsub.PubSubCommands;
 import io.ferrite.server.set.SetCommands;
 import io.ferrite.server.string.BitmapCommands;
 import io.ferrite.server.stream.StreamCommands;
@@ -58,6 +60,7 @@ public final class FerriteServer implements AutoCloseable {
     private final String runId;
     private final Dispatcher dispatcher;
     private final BlockedClients blockedClients;
+    private final PubSub pubSub;
     private final NetServer net;
     private volatile Runnable shutdownHook = () -> {};
     private volatile boolean closed;
@@ -73,6 +76,7 @@ public final class FerriteServer implements AutoCloseable {
         this.dispatcher = new Dispatcher(this);
         this.blockedClients = new BlockedClients(keyspace, dispatcher);
         dispatcher.blocking(blockedClients);
+        this.pubSub = new PubSub(this); // also installs the keyspace-notification hooks
         this.activeExpiry = new ActiveExpiry(keyspace, config.hz::intValue);
         this.net = new NetServer(this, dispatcher);
     }
@@ -94,6 +98,7 @@ public final class FerriteServer implements AutoCloseable {
         TransactionCommands.register(t.group("transaction"));
         TimeSeriesCommands.register(t.group("timeseries"));
         io.ferrite.server.scripting.ScriptingCommands.register(t.group("scripting"));
+        PubSubCommands.register(t.group("pubsub"));
         return t.build();
     }
 
@@ -125,6 +130,8 @@ public final class FerriteServer implements AutoCloseable {
     public Dispatcher dispatcher() { return dispatcher; }
     public BlockedClients blockedClients() { return blockedClients; }
     public ActiveExpiry activeExpiry() { return activeExpiry; }
+    /** The Pub/Sub registry (channels, patterns, shard channels) shared by all event loops. */
+    public PubSub pubSub() { return pubSub; }
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }

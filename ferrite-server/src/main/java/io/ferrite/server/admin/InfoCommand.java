@@ -142,7 +142,7 @@ public final class InfoCommand {
         o.field("tracking_clients", 0);
         o.field("clients_in_timeout_table", 0);
         o.field("total_blocking_keys", s.blockedClients().blockingKeys());
-        o.field("total_blocking_keys_on_nokey", 0);
+        o.field("total_blocking_keys_on_nokey", s.blockedClients().blockingKeysOnNoKey());
     }
 
     private static void memory(Sections o, FerriteServer s) {

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * its locks, {@link #serveReady} takes each ready key's waiters in FIFO order and runs each
  * waiter's own command again on the writing thread, with that command's shard locks (so the
  * re-run is atomic, and ascending lock order is kept: no lock is held when it starts). A waiter
- * whose re-run finds nothing (another client took the data) stays parked in place and ends
- * the serving of that key. The reply of a served waiter is handed to its own event loop,
+ * whose re-run finds nothing (another client took the data), or that waits for another type,
+ * stays parked in place; the next waiter still gets its chance. The reply of a served waiter is handed to its own event loop,
  * which writes it and resumes the client's pending input.
  *
  * <p><b>Threads.</b> The waiter queues of shard s are guarded by shard s's lock: registration
@@ -59,8 +59,19 @@ public final class BlockedClients implements ReadyKeys {
         State state = State.WAITING;
         io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
 
+        // What the command waits for (Redis's bstate.btype): "list", "zset" or "stream", taken
+        // from its ACL category. A key signalled with another type (or gone) does not wake it,
+        // except for XREADGROUP, whose group dies with the key (Redis's unblock_on_nokey).
+        final String blockedType;
+        final boolean unblockOnNoKey;
+
         Waiter(Client client, CommandSpec command, int db, byte[][] keys, Consumer<RespWriter> onTimeout, long locks) {
             this.locks = locks;
+            long acl = command.aclCategories();
+            this.blockedType = (acl & io.ferrite.server.command.AclCategories.bit("list")) != 0 ? "list"
+                    : (acl & io.ferrite.server.command.AclCategories.bit("sortedset")) != 0 ? "zset"
+                    : (acl & io.ferrite.server.command.AclCategories.bit("stream")) != 0 ? "stream" : null;
+            this.unblockOnNoKey = command.fullName().equals("xreadgroup");
             this.client = client;
             this.command = command;
             this.db = db;
@@ -217,32 +228,63 @@ public final class BlockedClients implements ReadyKeys {
             ArrayDeque<WaitKey> queue = ready.get();
             WaitKey k;
             while ((k = queue.pollFirst()) != null) {
-                while (serveHead(k)) {
-                    // keep serving this key until its head stays blocked or nobody waits
-                }
+                serveKey(k);
             }
         } finally {
             busy[0] = false;
         }
     }
 
-    /** Runs the head waiter of k; true when it was served (so the next one may be). */
-    private boolean serveHead(WaitKey k) {
+    /** Redis's check before re-running a waiter: the key must now hold the type it waits for. */
+    private boolean wakes(Waiter w, WaitKey k) {
+        if (w.unblockOnNoKey || w.blockedType == null) return true;
+        var e = keyspace.database(k.db).peek(k.key);
+        return e != null && e.value() instanceof io.ferrite.server.keyspace.Value v && v.typeName().equals(w.blockedType);
+    }
+
+    /** Keys on which some client waits that must be woken even when the key goes away (INFO). */
+    public int blockingKeysOnNoKey() {
+        int n = 0;
+        for (Map<WaitKey, ArrayDeque<Waiter>> m : waiters) {
+            for (ArrayDeque<Waiter> q : m.values()) {
+                for (Waiter w : q) {
+                    if (w.unblockOnNoKey) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Offers key k to each client that waited on it when it became ready, in arrival order, as
+     * Redis's handleClientsBlockedOnKey does: one that finds nothing (another took the data)
+     * or waits for another type keeps its place, and the next one still gets its chance.
+     */
+    private void serveKey(WaitKey k) {
         var shard = keyspace.shard(keyspace.shardIndex(k.key));
-        Waiter head;
+        Waiter[] snapshot;
         shard.lock();
         try {
             ArrayDeque<Waiter> q = waiters[shard.index()].get(k);
-            head = q == null ? null : q.peekFirst();
+            snapshot = q == null ? new Waiter[0] : q.toArray(new Waiter[0]);
         } finally {
             shard.unlock();
         }
+        for (Waiter w : snapshot) serveWaiter(w, k);
+    }
+
+    /** Runs a waiter's command again; true when that served it. */
+    private boolean serveWaiter(Waiter head, WaitKey k) {
         if (head == null) return false;
         Client c = head.client;
         ByteBuf out = c.channel().alloc().buffer(64);
         boolean[] served = new boolean[1];
         dispatcher.runWithLocks(head.locks, () -> {
             if (head.state != State.WAITING) return; // timed out, gone, or served by another thread
+            if (!wakes(head, k)) return; // e.g. ZADD then DEL then SET in one transaction
             // The client's writer is borrowed only here, under the locks and while WAITING: a
             // timeout on the client's loop writes through the same writer, but only after it
             // moved the state on under these locks, so the two never overlap.
@@ -263,7 +305,7 @@ public final class BlockedClients implements ReadyKeys {
         });
         if (head.state != State.WAITING && !served[0]) {
             out.release();
-            return true; // the head left the queue another way: look at the next one
+            return true; // it left the queue another way (timeout, disconnect, another server thread)
         }
         if (!served[0]) {
             out.release();

@@ -8,6 +8,8 @@ import io.ferrite.server.admin.SlowLog;
 import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
+import io.ferrite.server.pubsub.PubSub;
+import io.ferrite.server.pubsub.PubSubCommands;
 import io.ferrite.server.protocol.RespWriter;
 import io.ferrite.server.transaction.MultiState;
 import io.ferrite.server.transaction.TransactionCommands;
@@ -42,6 +44,12 @@ public final class Dispatcher {
 
     /** Wired after construction: the blocking subsystem needs the dispatcher to re-run commands. */
     public void blocking(BlockedClients b) { this.blocking = b; }
+
+    private static final java.util.Set<String> SUBSCRIBER_COMMANDS = java.util.Set.of("subscribe", "unsubscribe",
+            "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe", "ping", "quit", "reset");
+    // PING answered as Redis does in RESP2 subscriber mode (an array "pong" <arg>).
+    private static final CommandSpec SUBSCRIBER_PING = new CommandSpec("ping", null, -1, CommandFlags.NO_KEYS
+            | CommandFlags.parse("fast"), 0, 0, 0, 0, PubSubCommands::subscriberPing, "connection", "", false);
 
     public Dispatcher(FerriteServer server) {
         this.server = server;
@@ -106,6 +114,16 @@ public final class Dispatcher {
             reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
+        // RESP2 subscriber mode: only the subscription commands, PING, QUIT and RESET (server.c).
+        if (c.inSubscriberMode()) {
+            if (!SUBSCRIBER_COMMANDS.contains(cmd.fullName)) {
+                cmd.rejectedCalls.increment();
+                reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
+                        + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+                return;
+            }
+            if (cmd.fullName.equals("ping")) cmd = SUBSCRIBER_PING;
+        }
         // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
         MultiState multi = c.multiState();
         if (multi != null) {
@@ -133,7 +151,9 @@ public final class Dispatcher {
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000);
             }
         }
+        if (c.subscriptions() != null && cmd.fullName.equals("reset")) PubSubCommands.reset(c);
         call(c, cmd);
+        PubSub.flushDeferred(c); // pushes this command sent to its own client follow its reply
         if (blocking.hasReady()) blocking.serveReady();
     }
 

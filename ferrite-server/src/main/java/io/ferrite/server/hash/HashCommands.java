@@ -1,5 +1,6 @@
 package io.ferrite.server.hash;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import static io.ferrite.server.string.StringCommands.is;
 
 import io.ferrite.server.collection.BytesMap;
@@ -126,6 +127,7 @@ public final class HashCommands {
             if (h.set(c.arg(i), c.arg(i + 1), maxEntries, maxValue)) created++;
         }
         stored(db, key, e, h);
+        KeyspaceEvents.notify(c, KeyspaceEvents.HASH, "hset", c.arg(1));
         if (hmset) c.reply().ok(); else c.reply().integer(created);
     }
 
@@ -161,6 +163,7 @@ public final class HashCommands {
         }
         if (h.size() == 0) db.remove(e);
         else if (deleted > 0) db.touched(e);
+        if (deleted > 0) KeyspaceEvents.notify(c, KeyspaceEvents.HASH, "hdel", c.arg(1));
         c.reply().integer(deleted);
     }
 
@@ -180,6 +183,7 @@ public final class HashCommands {
         value += incr;
         h.set(c.arg(2), Numbers.formatLong(value), maxEntries(c), maxValue(c));
         stored(db, key, e, h);
+        KeyspaceEvents.notify(c, KeyspaceEvents.HASH, "hincrby", c.arg(1));
         c.reply().integer(value);
     }
 
@@ -206,6 +210,7 @@ public final class HashCommands {
         byte[] text = LongDouble.formatHuman(value).getBytes(StandardCharsets.US_ASCII);
         h.set(c.arg(2), text, maxEntries(c), maxValue(c));
         stored(db, key, e, h);
+        KeyspaceEvents.notify(c, KeyspaceEvents.HASH, "hincrbyfloat", key);
         c.reply().bulk(text);
     }
 

@@ -78,6 +78,7 @@ public final class ActiveExpiry implements Runnable {
                             DbEntry e = t.randomExpiring(rnd);
                             if (e != null && e.expireAt <= now) {
                                 t.remove(e);
+                                keyspace.database(db).expiredEvent(e.key);
                                 expired++;
                             }
                         }

@@ -19,6 +19,31 @@ public final class Database {
     // WATCH: installed once before the server accepts clients (hence not volatile); the
     // listener itself returns after one volatile read when nothing is watched.
     private KeyModified keyModified;
+    // Keyspace notifications (pubsub.KeyspaceEvents): installed once before the server accepts
+    // clients; the listener returns after one volatile read while notify-keyspace-events is off.
+    private KeyEvents keyEvents;
+
+    /** Told of the events the database itself raises: "expired" (lazy or active) and "new". */
+    public interface KeyEvents {
+        void event(Database db, int type, String event, byte[] key);
+    }
+
+    /** Installs the keyspace-notification listener; call before the server accepts connections. */
+    public void keyEvents(KeyEvents listener) { this.keyEvents = listener; }
+
+    // Redis's NOTIFY_EXPIRED / NOTIFY_NEW bits (config.FerriteConfig.NOTIFY_*).
+    private static final int NOTIFY_EXPIRED = 1 << 8, NOTIFY_NEW = 1 << 14;
+
+    /** A key removed because it expired: the "expired" event. Caller holds its shard lock. */
+    void expiredEvent(byte[] key) {
+        KeyEvents k = keyEvents;
+        if (k != null) k.event(this, NOTIFY_EXPIRED, "expired", key);
+    }
+
+    private void newKeyEvent(byte[] key) {
+        KeyEvents k = keyEvents;
+        if (k != null) k.event(this, NOTIFY_NEW, "new", key);
+    }
 
     Database(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
@@ -63,6 +88,7 @@ public final class Database {
         if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
             t.remove(e);
             stats.expiredKeys.increment();
+            expiredEvent(e.key);
             return null;
         }
         e.accessClock = Clock.seconds();
@@ -78,6 +104,7 @@ public final class Database {
         if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
             t.remove(e);
             stats.expiredKeys.increment();
+            expiredEvent(e.key);
             return null;
         }
         return e;
@@ -128,6 +155,7 @@ public final class Database {
             e.expireAt = expireAt;
             e.accessClock = Clock.seconds();
             t.insert(e);
+            newKeyEvent(key);
         } else {
             if (!(e.value instanceof byte[])) signalRemoved(e); // a stream replaced by SET
             e.value = value;
@@ -152,6 +180,7 @@ public final class Database {
         e.accessClock = Clock.seconds();
         e.expireAt = expireAt;
         table(h).insert(e);
+        newKeyEvent(key);
         stats.dirty.increment();
         modified(key);
         // Clients block only on missing keys (emptied collections are deleted), so a new key is
@@ -203,6 +232,7 @@ public final class Database {
         t.remove(e);
         if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
             stats.expiredKeys.increment();
+            expiredEvent(e.key);
             return false;
         }
         stats.dirty.increment();
@@ -285,6 +315,7 @@ public final class Database {
                     if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
                         t.remove(e);
                         stats.expiredKeys.increment();
+                        expiredEvent(e.key);
                         total--;
                         break;
                     }

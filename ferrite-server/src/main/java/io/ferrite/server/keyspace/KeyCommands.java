@@ -1,5 +1,6 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.command.Glob;
 import io.ferrite.server.net.Client;
@@ -77,7 +78,12 @@ public final class KeyCommands {
     static void del(Client c) {
         Database db = c.db();
         int n = 0;
-        for (int i = 1; i < c.argc(); i++) if (db.delete(c.arg(i))) n++;
+        for (int i = 1; i < c.argc(); i++) {
+            if (db.delete(c.arg(i))) {
+                n++;
+                KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, "del", c.arg(i));
+            }
+        }
         c.reply().integer(n);
     }
 
@@ -135,6 +141,8 @@ public final class KeyCommands {
         }
         db.remove(src);
         db.set(to, src.value(), src.expireAt());
+        KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, "rename_from", from);
+        KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, "rename_to", to);
         if (nx) w.integer(1); else w.ok();
     }
 
@@ -375,6 +383,7 @@ public final class KeyCommands {
             return;
         }
         if (when <= Clock.now()) db.remove(e); else db.setExpire(e, when);
+        KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, when <= Clock.now() ? "del" : "expire", c.arg(1));
         w.integer(1);
     }
 
@@ -408,6 +417,7 @@ public final class KeyCommands {
             return;
         }
         db.setExpire(e, DbEntry.NO_EXPIRE);
+        KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, "persist", c.arg(1));
         c.reply().integer(1);
     }
 

@@ -1,5 +1,6 @@
 package io.ferrite.server.list;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.keyspace.Database;
@@ -137,6 +138,7 @@ public final class ListCommands {
         // this command, so this reply still counts the elements they will take.
         if (e == null) db.add(key, l); else db.touched(e);
         moreChanges(c, argc - 3);
+        KeyspaceEvents.notify(c, KeyspaceEvents.LIST, front ? "lpush" : "rpush", key);
         c.reply().integer(l.size());
     }
 
@@ -371,6 +373,7 @@ public final class ListCommands {
             w.array(count);
             for (long i = 0; i < count; i++) w.bulk(l.pop(front));
         }
+        KeyspaceEvents.notify(c, KeyspaceEvents.LIST, front ? "lpop" : "rpop", c.arg(1));
         removed(c, e, l, count);
     }
 

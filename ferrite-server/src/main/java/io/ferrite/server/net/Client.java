@@ -79,6 +79,17 @@ public final class Client {
     // EXEC runs each queued command with that command's arguments in place of EXEC's.
     private byte[][] queuedArgv;
 
+    // Pub/Sub: this client's subscriptions, null until its first (P|S)SUBSCRIBE; owned by its loop.
+    private io.ferrite.server.pubsub.Subscriptions subscriptions;
+
+    public io.ferrite.server.pubsub.Subscriptions subscriptions() { return subscriptions; }
+    public void subscriptions(io.ferrite.server.pubsub.Subscriptions s) { this.subscriptions = s; }
+
+    /** RESP2 subscriber mode: subscribed to something over RESP2 (Redis's CLIENT_PUBSUB with resp 2). */
+    public boolean inSubscriberMode() {
+        return subscriptions != null && reply.protocol() == 2 && subscriptions.total() > 0;
+    }
+
     /** This client's transaction state, null until it first uses MULTI or WATCH. */
     public io.ferrite.server.transaction.MultiState multiState() { return multiState; }
     public void multiState(io.ferrite.server.transaction.MultiState m) { this.multiState = m; }

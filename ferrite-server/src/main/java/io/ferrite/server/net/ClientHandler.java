@@ -184,6 +184,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (waiter != null) server.blockedClients().disconnected(waiter);
             server.clients().remove(client);
             server.monitors().remove(client);
+            server.pubSub().disconnected(client); // drop its subscriptions from the shared registry
             server.onDisconnect(client);
         }
     }

@@ -1,5 +1,6 @@
 package io.ferrite.server.set;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import static io.ferrite.server.string.StringCommands.is;
 
 import io.ferrite.server.collection.BytesMap;
@@ -108,6 +109,7 @@ public final class SetCommands {
         for (int i = 2; i < c.argc(); i++) if (s.add(c.arg(i), l)) added++;
         if (e == null) db.add(key, s);
         else if (added > 0) db.touched(e);
+        if (added > 0) KeyspaceEvents.notify(c, KeyspaceEvents.SET, "sadd", key);
         c.reply().integer(added);
     }
 
@@ -128,6 +130,7 @@ public final class SetCommands {
         }
         if (s.size() == 0) db.remove(e);
         else if (removed > 0) db.touched(e);
+        if (removed > 0) KeyspaceEvents.notify(c, KeyspaceEvents.SET, "srem", c.arg(1));
         c.reply().integer(removed);
     }
 

@@ -1,5 +1,6 @@
 package io.ferrite.server.stream;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.keyspace.Clock;
 import io.ferrite.server.keyspace.Database;
@@ -292,6 +293,7 @@ public final class StreamCommands {
             db.touched(e);
             db.signalReady(key);
         }
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xadd", key);
         c.reply().bulk(reply);
     }
 

@@ -1,5 +1,6 @@
 package io.ferrite.server.string;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.keyspace.Clock;
 import io.ferrite.server.keyspace.Database;
@@ -231,6 +232,7 @@ public final class StringCommands {
                 db.overwrite(e, value, when);
             }
         }
+        KeyspaceEvents.notify(c, KeyspaceEvents.STRING, "set", key);
         if ((flags & SET_GET) == 0) {
             if (intReply) w.integer(1); else w.ok();
         }
@@ -326,6 +328,7 @@ public final class StringCommands {
             byte[] v = Numbers.formatLong(next);
             if (e == null) db.add(c.arg(1), v); else db.update(e, v);
         }
+        KeyspaceEvents.notify(c, KeyspaceEvents.STRING, "incrby", c.arg(1));
         c.reply().integer(next);
     }
 
@@ -348,6 +351,7 @@ public final class StringCommands {
         if (sum == null || LongDouble.isInfinite(sum)) throw NAN_OR_INFINITY;
         byte[] v = LongDouble.formatHuman(sum).getBytes(StandardCharsets.US_ASCII);
         if (e == null) db.add(c.arg(1), v); else db.update(e, v);
+        KeyspaceEvents.notify(c, KeyspaceEvents.STRING, "incrbyfloat", c.arg(1));
         c.reply().bulk(v);
     }
 
@@ -366,7 +370,10 @@ public final class StringCommands {
     static void mset(Client c) {
         if (c.argc() % 2 == 0) throw CommandError.arity("mset");
         Database db = c.db();
-        for (int i = 1; i < c.argc(); i += 2) db.set(c.arg(i), c.arg(i + 1));
+        for (int i = 1; i < c.argc(); i += 2) {
+            db.set(c.arg(i), c.arg(i + 1));
+            KeyspaceEvents.notify(c, KeyspaceEvents.STRING, "set", c.arg(i));
+        }
         c.reply().ok();
     }
 
@@ -393,6 +400,7 @@ public final class StringCommands {
         DbEntry e = db.lookup(key);
         if (e == null) {
             db.add(key, add);
+            KeyspaceEvents.notify(c, KeyspaceEvents.STRING, "append", key);
             c.reply().integer(add.length);
             return;
         }
@@ -401,6 +409,7 @@ public final class StringCommands {
         byte[] v = Arrays.copyOf(b, b.length + add.length);
         System.arraycopy(add, 0, v, b.length, add.length);
         db.update(e, v);
+        KeyspaceEvents.notify(c, KeyspaceEvents.STRING, "append", key);
         c.reply().integer(v.length);
     }
 

@@ -1,5 +1,6 @@
 package io.ferrite.server.zset;
 
+import io.ferrite.server.pubsub.KeyspaceEvents;
 import io.ferrite.server.collection.BytesMap;
 import io.ferrite.server.collection.ScanOptions;
 import io.ferrite.server.command.CommandTable;
@@ -248,6 +249,7 @@ public final class SortedSetCommands {
             }
         }
         if (added + updated > 0) db.touched(e);
+        if (added + updated > 0) KeyspaceEvents.notify(c, KeyspaceEvents.ZSET, incr ? "zincr" : "zadd", key);
         if (incr) {
             if (processed > 0) w.doubleValue(score); else w.nullBulk();
         } else {
@@ -476,6 +478,7 @@ public final class SortedSetCommands {
         }
         if (z.size() == 0) db.remove(e);
         else if (deleted > 0) db.touched(e);
+        if (deleted > 0) KeyspaceEvents.notify(c, KeyspaceEvents.ZSET, "zrem", c.arg(1));
         c.reply().integer(deleted);
     }
 
