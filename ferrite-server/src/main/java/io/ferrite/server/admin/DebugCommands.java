@@ -41,9 +41,35 @@ public final class DebugCommands {
         else if (sub.equals("sleep") && argc == 3) sleep(c);
         else if (sub.equals("object") && argc == 3) object(c);
         else if (sub.equals("set-active-expire") && argc == 3) setActiveExpire(c);
+        else if (sub.equals("digest-value") && argc >= 2) digestValue(c);
         else if (sub.equals("protocol") && argc == 3) protocol(c);
         else throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
                     + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try DEBUG HELP.");
+    }
+
+    /**
+     * DEBUG DIGEST-VALUE key ...: one 40-hex-digit digest per key, 40 zeros for a missing key.
+     * Not Redis's digest algorithm (its values are only compared with each other): SHA-1 of the
+     * value's DUMP serialization, so equal contents give equal digests whatever the encoding.
+     */
+    static void digestValue(Client c) {
+        RespWriter w = c.reply();
+        String[] digests = new String[c.argc() - 2];
+        for (int i = 2; i < c.argc(); i++) {
+            DbEntry e = c.db().peek(c.arg(i));
+            if (e == null) {
+                digests[i - 2] = "0".repeat(40);
+                continue;
+            }
+            byte[] bytes = e.value() instanceof byte[] b ? b : io.ferrite.server.keyspace.DumpFormat.dump(e.value());
+            try {
+                digests[i - 2] = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+            } catch (java.security.NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        w.array(digests.length);
+        for (String d : digests) w.simple(d);
     }
 
     /** DEBUG SET-ACTIVE-EXPIRE 0|1: Redis's tests turn the active cycle off to observe lazy expiry. */

@@ -174,6 +174,27 @@ public final class BytesMap<V> {
         return randomKey(rnd);
     }
 
+    /**
+     * A deep copy with the same bucket layout and chain order, so the copy iterates (and
+     * serializes) exactly like the original: COPY followed by DUMP gives identical bytes.
+     */
+    public BytesMap<V> copy(java.util.function.UnaryOperator<V> copyValue) {
+        BytesMap<V> m = new BytesMap<>();
+        @SuppressWarnings("unchecked")
+        Node<V>[] b = new Node[buckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            Node<V> tail = null;
+            for (Node<V> n = buckets[i]; n != null; n = n.next) {
+                Node<V> x = new Node<>(n.key.clone(), n.hash, n.value == null ? null : copyValue.apply(n.value));
+                if (tail == null) b[i] = x; else tail.next = x;
+                tail = x;
+            }
+        }
+        m.buckets = b;
+        m.size = size;
+        return m;
+    }
+
     public void clear() {
         @SuppressWarnings("unchecked")
         Node<V>[] b = new Node[MIN_BUCKETS];

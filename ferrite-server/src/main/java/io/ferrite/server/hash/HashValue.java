@@ -174,9 +174,7 @@ public final class HashValue implements Value {
     @Override
     public HashValue copy() {
         if (pack != null) return new HashValue(pack.copy(), null);
-        BytesMap<byte[]> t = new BytesMap<>(table.size());
-        table.forEach((f, v) -> t.put(f.clone(), v.clone()));
-        return new HashValue(null, t);
+        return new HashValue(null, table.copy(byte[]::clone));
     }
 
     /**

@@ -191,7 +191,8 @@ public final class SparseRegisters {
                 p += 2;
             } else {
                 int run = valLen(op), v = valValue(op);
-                if (idx + run > REGISTERS) break;
+                // Overflow is corruption (Redis's CVE-2025-32023 fix returns an error here, not a break).
+                if (idx + run > REGISTERS) return null;
                 for (int k = 0; k < run; k++) DenseRegisters.set(d, idx++, v);
                 p++;
             }
@@ -240,7 +241,8 @@ public final class SparseRegisters {
                 p += 2;
             } else {
                 int run = valLen(op), v = valValue(op);
-                if (i + run > REGISTERS) break;
+                // Overflow is corruption (Redis's CVE-2025-32023 fix returns an error here, not a break).
+                if (i + run > REGISTERS) return false;
                 for (int k = 0; k < run; k++, i++) if (v > raw[i]) raw[i] = (byte) v;
                 p++;
             }

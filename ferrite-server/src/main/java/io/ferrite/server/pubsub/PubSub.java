@@ -110,6 +110,7 @@ public final class PubSub {
             Encoded enc = new Encoded(sharded ? SMESSAGE : MESSAGE, null, channel, message);
             try {
                 for (Subscriptions s : direct) {
+                    if (gone(s)) continue;
                     deliver(s, enc, self);
                     receivers++;
                 }
@@ -124,6 +125,7 @@ public final class PubSub {
             Encoded enc = new Encoded(PMESSAGE, pattern, channel, message);
             try {
                 for (Subscriptions s : e.getValue()) {
+                    if (gone(s)) continue;
                     deliver(s, enc, self);
                     receivers++;
                 }
@@ -132,6 +134,12 @@ public final class PubSub {
             }
         }
         return receivers;
+    }
+
+    // A subscriber whose connection closed is unregistered on its own event loop, a moment
+    // later; until then it must not count as a receiver (Redis frees it synchronously).
+    private static boolean gone(Subscriptions s) {
+        return !s.client.channel().isActive() || s.client.killed();
     }
 
     private void deliver(Subscriptions s, Encoded enc, Client self) {

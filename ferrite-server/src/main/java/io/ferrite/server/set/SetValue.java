@@ -352,8 +352,7 @@ public final class SetValue implements Value {
             }
             case LISTPACK -> s.pack = pack.copy();
             default -> {
-                s.table = new BytesMap<>(table.size());
-                table.forEach((k, v) -> s.table.put(k.clone(), null));
+                s.table = table.copy(v -> v);
             }
         }
         return s;

@@ -125,7 +125,6 @@ public final class BitmapCommands {
         long start, end;
         int firstNegMask = 0, lastNegMask = 0;
         if (argc == 4 || argc == 5) {
-            long totlen = strlen;
             start = Numbers.parseLong(c.arg(2));
             end = Numbers.parseLong(c.arg(3));
             if (start < 0 && end < 0 && start > end) {
@@ -137,18 +136,11 @@ public final class BitmapCommands {
                 if (StringCommands.is(c.arg(4), "bit")) isBit = true;
                 else if (!StringCommands.is(c.arg(4), "byte")) throw CommandError.SYNTAX;
             }
-            if (isBit) totlen <<= 3;
-            if (start < 0) start = totlen + start;
-            if (end < 0) end = totlen + end;
-            if (start < 0) start = 0;
-            if (end < 0) end = 0;
-            if (end >= totlen) end = totlen - 1;
-            if (isBit && start <= end) {
-                firstNegMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xFF;
-                lastNegMask = (1 << (7 - (int) (end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            ByteRange r = ByteRange.of(start, end, strlen, isBit);
+            start = r.start();
+            end = r.end();
+            firstNegMask = r.firstNegMask();
+            lastNegMask = r.lastNegMask();
         } else if (argc == 2) {
             start = 0;
             end = strlen - 1;
@@ -163,6 +155,30 @@ public final class BitmapCommands {
         if (firstNegMask != 0) count -= Integer.bitCount(p[(int) start] & firstNegMask);
         if (lastNegMask != 0) count -= Integer.bitCount(p[(int) end] & lastNegMask);
         w.integer(count);
+    }
+
+    /**
+     * A BITCOUNT/BITPOS range resolved against a string of strlen bytes: negative indexes count
+     * from the end, the range is clamped, and a BIT range becomes whole bytes plus masks of the
+     * bits outside it in the first and last byte. start > end means an empty range.
+     */
+    record ByteRange(long start, long end, int firstNegMask, int lastNegMask) {
+        static ByteRange of(long start, long end, long strlen, boolean isBit) {
+            long totlen = isBit ? strlen << 3 : strlen;
+            if (start < 0) start = totlen + start;
+            if (end < 0) end = totlen + end;
+            if (start < 0) start = 0;
+            if (end < 0) end = 0;
+            if (end >= totlen) end = totlen - 1;
+            int firstNegMask = 0, lastNegMask = 0;
+            if (isBit && start <= end) {
+                firstNegMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xFF;
+                lastNegMask = (1 << (7 - (int) (end & 7))) - 1;
+                start >>= 3;
+                end >>= 3;
+            }
+            return new ByteRange(start, end, firstNegMask, lastNegMask);
+        }
     }
 
     /** Number of set bits in p[from, from + len). */
@@ -215,7 +231,6 @@ public final class BitmapCommands {
         boolean endGiven = false;
         int firstNegMask = 0, lastNegMask = 0;
         if (argc == 4 || argc == 5 || argc == 6) {
-            long totlen = strlen;
             boolean isBit = false;
             start = Numbers.parseLong(c.arg(3));
             if (argc == 6) {
@@ -226,20 +241,13 @@ public final class BitmapCommands {
                 end = Numbers.parseLong(c.arg(4));
                 endGiven = true;
             } else {
-                end = isBit ? (totlen << 3) + 7 : totlen - 1;
+                end = isBit ? (strlen << 3) + 7 : strlen - 1;
             }
-            if (isBit) totlen <<= 3;
-            if (start < 0) start = totlen + start;
-            if (end < 0) end = totlen + end;
-            if (start < 0) start = 0;
-            if (end < 0) end = 0;
-            if (end >= totlen) end = totlen - 1;
-            if (isBit && start <= end) {
-                firstNegMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xFF;
-                lastNegMask = (1 << (7 - (int) (end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            ByteRange r = ByteRange.of(start, end, strlen, isBit);
+            start = r.start();
+            end = r.end();
+            firstNegMask = r.firstNegMask();
+            lastNegMask = r.lastNegMask();
         } else if (argc == 3) {
             start = 0;
             end = strlen - 1;

@@ -135,4 +135,21 @@ class HyperLogLogTest {
     void selfTestPasses() {
         assertThat(HyperLogLogCommands.selfTest(3000)).isNull();
     }
+
+    /** Regression (seed 7707192609883): a VAL past the 16384th register is corruption, as in patched Redis. */
+    @Test
+    void sparseWithARunPastTheLastRegisterIsCorrupt() {
+        byte[] s = new byte[16 + 3];
+        s[0] = 'H';
+        s[1] = 'Y';
+        s[2] = 'L';
+        s[3] = 'L';
+        s[4] = 1; // sparse
+        s[16] = 0x7f; // XZERO of 16384 registers
+        s[17] = (byte) 0xff;
+        s[18] = (byte) 0x80; // VAL: one more register, past the end
+        org.assertj.core.api.Assertions.assertThat(SparseRegisters.mergeInto(new byte[HyperLogLog.REGISTERS], s)).isFalse();
+        byte[] ok = java.util.Arrays.copyOf(s, 18);
+        org.assertj.core.api.Assertions.assertThat(SparseRegisters.mergeInto(new byte[HyperLogLog.REGISTERS], ok)).isTrue();
+    }
 }

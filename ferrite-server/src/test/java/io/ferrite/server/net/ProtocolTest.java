@@ -231,4 +231,25 @@ class ProtocolTest {
             assertThat(c.readReply()).isEqualTo("=29\r\ntxt:This is a verbatim\nstring\r\n");
         }
     }
+
+    @Test
+    void debugDigestValueMatchesForCopiesAndChangesWithContent() throws IOException {
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.command("RPUSH", "l", "a", "b");
+            c.readReply();
+            c.command("COPY", "l", "l2");
+            c.readReply();
+            c.command("DEBUG", "DIGEST-VALUE", "l", "l2", "missing");
+            String r = c.readReply();
+            String[] lines = r.split("\r\n");
+            assertThat(lines[0]).isEqualTo("*3");
+            assertThat(lines[1]).isEqualTo(lines[2]).matches("\\+[0-9a-f]{40}");
+            assertThat(lines[3]).isEqualTo("+" + "0".repeat(40));
+            c.command("RPUSH", "l2", "c");
+            c.readReply();
+            c.command("DEBUG", "DIGEST-VALUE", "l", "l2");
+            String[] after = c.readReply().split("\r\n");
+            assertThat(after[1]).isNotEqualTo(after[2]);
+        }
+    }
 }
