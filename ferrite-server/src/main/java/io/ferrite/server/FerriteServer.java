@@ -179,12 +179,23 @@ public final class FerriteServer implements AutoCloseable {
         }
         log.info("Ferrite is shutting down");
         activeExpiry.stop();
+        synchronized (this) {
+            if (scripting != null) scripting.close();
+        }
         for (Client c : clients.all()) c.kill();
         net.close();
         log.info("Ferrite is now ready to exit, bye bye...");
     }
 
     public boolean isClosed() { return closed; }
+
+    private io.ferrite.server.scripting.LuaEngine scripting;
+
+    /** The Lua engine and its scripting thread, started on first use. */
+    public synchronized io.ferrite.server.scripting.LuaEngine scripting() {
+        if (scripting == null) scripting = new io.ferrite.server.scripting.LuaEngine(this);
+        return scripting;
+    }
 
     /** Configures and starts an embedded server. */
     public static final class Builder {

@@ -32,6 +32,8 @@ public final class CommandFlags {
     public static final long LOCK_ALL = 1L << 40;
     /** Ferrite: the command does not touch the keyspace: take no lock. */
     public static final long NO_KEYS = 1L << 41;
+    /** Ferrite: runs on the scripting thread with its client parked (EVAL, FCALL ...). */
+    public static final long SCRIPT_THREAD = 1L << 42;
 
     private static final String[] NAMES = {"write", "readonly", "denyoom", "admin", "pubsub", "noscript",
             "blocking", "loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate",
@@ -48,6 +50,7 @@ public final class CommandFlags {
             }
             if (w.equals("lock_all")) { bits |= LOCK_ALL; found = true; }
             if (w.equals("no_keys")) { bits |= NO_KEYS; found = true; }
+            if (w.equals("script_thread")) { bits |= SCRIPT_THREAD; found = true; }
             if (!found) throw new IllegalArgumentException("unknown command flag " + w);
         }
         return bits;

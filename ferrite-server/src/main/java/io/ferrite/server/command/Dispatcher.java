@@ -21,7 +21,7 @@ import java.util.Locale;
 /**
  * Runs one decoded command: lookup, arity and auth checks, shard locking from the key spec,
  * the handler, then statistics, SLOWLOG and MONITOR. Runs on the event loop that decoded the
- * command; nothing is handed to another thread.
+ * command, except scripts, which run on the scripting thread (see {@link ScriptGate}).
  *
  * <p>Locking: a command with keys locks the shards of its keys in ascending shard order (a
  * bit set of at most 64 shards, so no allocation), a LOCK_ALL command locks every shard, a
@@ -62,17 +62,23 @@ public final class Dispatcher {
     }
 
     /**
-     * Scripting: while a script runs it holds every shard lock. Other commands wait for it here
-     * (polling, so that the wait can end) instead of on a lock, and once the script has run
-     * longer than busy-reply-threshold they get BUSY, unless flagged allow-busy (SCRIPT KILL,
-     * SHUTDOWN NOSAVE). Null until the scripting engine first starts.
+     * Scripting (see docs/architecture.md, "Scripts"): scripts and functions run on one
+     * scripting thread, holding every shard lock, while their client is parked. Commands of
+     * other clients that need a shard lock wait for it; once the script has run longer than
+     * busy-reply-threshold they get BUSY instead, as do keyless commands, unless flagged
+     * allow-busy (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE). Null until scripting starts.
      */
     public interface ScriptGate {
-        /** True while a script runs for a client other than c. */
-        boolean runningFor(Client c);
         /** True once the running script passed busy-reply-threshold. */
         boolean busy();
+
+        /** Runs task on the scripting thread. */
+        void submit(Runnable task);
     }
+
+    static final CommandError BUSY = new CommandError(
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    private static final long LOCK_POLL_NANOS = 1_000_000;
 
     private volatile ScriptGate scriptGate;
 
@@ -142,19 +148,37 @@ public final class Dispatcher {
             if (cmd.fullName.equals("reset")) TransactionCommands.reset(c);
         }
         ScriptGate gate = scriptGate;
-        if (gate != null && !cmd.has(CommandFlags.ALLOW_BUSY)) {
-            while (gate.runningFor(c)) {
-                if (gate.busy()) {
-                    reject(c, cmd, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
-                    return;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-            }
+        if (gate != null && !cmd.has(CommandFlags.ALLOW_BUSY) && gate.busy()) {
+            reject(c, cmd, BUSY.getMessage());
+            return;
+        }
+        if ((cmd.flags & CommandFlags.SCRIPT_THREAD) != 0) {
+            runOnScriptThread(c, cmd, gate != null ? gate : server.scripting());
+            return;
         }
         if (c.subscriptions() != null && cmd.fullName.equals("reset")) PubSubCommands.reset(c);
         call(c, cmd);
         PubSub.flushDeferred(c); // pushes this command sent to its own client follow its reply
         if (blocking.hasReady()) blocking.serveReady();
+    }
+
+    /**
+     * Hands a script to the scripting thread and parks c, so that its loop goes on serving
+     * its other clients however long the script runs; the reply comes back to c's loop.
+     */
+    private void runOnScriptThread(Client c, CommandSpec cmd, ScriptGate gate) {
+        c.parkForScript();
+        gate.submit(() -> {
+            RespWriter w = c.reply();
+            w.target(c.channel().alloc().ioBuffer(64));
+            try {
+                call(c, cmd);
+                PubSub.flushDeferred(c);
+            } finally {
+                c.resumeAfterBlock(w.target());
+            }
+            if (blocking.hasReady()) blocking.serveReady();
+        });
     }
 
     /** Runs a resolved, checked command with its locks; records stats. */
@@ -212,19 +236,10 @@ public final class Dispatcher {
             cmd.handler.run(c);
             return;
         }
-        if ((cmd.flags & CommandFlags.LOCK_ALL) != 0 || keyspace.shardCount() == 1) {
-            keyspace.lockAll();
-            try {
-                cmd.handler.run(c);
-            } finally {
-                keyspace.unlockAll();
-            }
-            return;
-        }
-        long shards = shardsOf(c, cmd);
+        long shards = lockSet(c, cmd);
         if (Long.bitCount(shards) == 1) {
             var shard = keyspace.shard(Long.numberOfTrailingZeros(shards));
-            shard.lock();
+            if (!shard.tryLock()) lockWaiting(shard, 0);
             try {
                 cmd.handler.run(c);
             } finally {
@@ -232,11 +247,46 @@ public final class Dispatcher {
             }
             return;
         }
-        for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).lock();
+        lockShards(shards);
         try {
             cmd.handler.run(c);
         } finally {
-            for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
+            unlockShards(shards);
+        }
+    }
+
+    /**
+     * Takes the locks of a shard set for a client's command, in ascending order. A lock held
+     * by a script past busy-reply-threshold ends the wait with BUSY (the locks taken so far
+     * are released): a waiting event loop must get back to its other clients, one of which
+     * may be the SCRIPT KILL.
+     */
+    public void lockShards(long shards) {
+        if (shards == ALL_SHARDS) shards = allShardsMask();
+        for (long s = shards; s != 0; s &= s - 1) {
+            var shard = keyspace.shard(Long.numberOfTrailingZeros(s));
+            if (!shard.tryLock()) lockWaiting(shard, shards & ~s);
+        }
+    }
+
+    public void unlockShards(long shards) {
+        if (shards == ALL_SHARDS) shards = allShardsMask();
+        for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
+    }
+
+    private long allShardsMask() {
+        int n = keyspace.shardCount();
+        return n == 64 ? -1L : (1L << n) - 1;
+    }
+
+    /** The slow path of taking a shard lock: polls the script gate while waiting; held = locks to drop on BUSY. */
+    private void lockWaiting(io.ferrite.server.keyspace.Shard shard, long held) {
+        while (!shard.tryLock(LOCK_POLL_NANOS)) {
+            ScriptGate gate = scriptGate;
+            if (gate != null && gate.busy()) {
+                for (long s = held; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
+                throw BUSY;
+            }
         }
     }
 
@@ -281,20 +331,12 @@ public final class Dispatcher {
 
     /** Runs body holding the shard locks of a {@link #lockSet}, taken in ascending order. */
     public void runWithLocks(long shards, Runnable body) {
-        if (shards == ALL_SHARDS) {
-            keyspace.lockAll();
-            try {
-                body.run();
-            } finally {
-                keyspace.unlockAll();
-            }
-            return;
-        }
+        if (shards == ALL_SHARDS) shards = allShardsMask();
         for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).lock();
         try {
             body.run();
         } finally {
-            for (long s = shards; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
+            unlockShards(shards);
         }
     }
 

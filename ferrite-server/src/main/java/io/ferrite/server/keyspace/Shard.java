@@ -28,6 +28,16 @@ public final class Shard {
     public void lock() { lock.lock(); }
     public void unlock() { lock.unlock(); }
     public boolean tryLock() { return lock.tryLock(); }
+
+    /** Waits at most nanos for the lock; false when it is still held by another thread. */
+    public boolean tryLock(long nanos) {
+        try {
+            return lock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
     public boolean heldByCurrentThread() { return lock.isHeldByCurrentThread(); }
     public int index() { return index; }
 }

@@ -65,7 +65,20 @@ public final class Client {
     public long id() { return id; }
 
     /** Forgets the parked state once the reply was delivered (on this client's loop). */
-    void clearBlocked() { waiter = null; }
+    void clearBlocked() {
+        waiter = null;
+        onScriptThread = false;
+    }
+
+    // Set on this client's loop before its command is handed to the scripting thread, cleared
+    // on the loop when the reply comes back: meanwhile the loop reads none of its input.
+    private volatile boolean onScriptThread;
+
+    /** Parks this client while its current command runs on the scripting thread. */
+    public void parkForScript() { onScriptThread = true; }
+
+    /** Parked: blocked on keys or running on the scripting thread; its reply comes later. */
+    public boolean isParked() { return waiter != null || onScriptThread; }
     public FerriteServer server() { return server; }
     public Channel channel() { return channel; }
     public RespWriter reply() { return reply; }

@@ -92,7 +92,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             input.writeBytes(in);
             in.release();
         }
-        if (client.isBlocked()) return; // parked: input waits until the blocked command is served
+        if (client.isParked()) return; // input waits until the parked command has its reply
         processInput(ctx);
     }
 
@@ -109,8 +109,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
                 if (client.argc() > 0) {
                     client.countCommand();
                     dispatcher.execute(client);
+                    // Parked: keep argv (the command runs again when served, or is running on the
+                    // scripting thread, which owns the client's writer until the reply comes back).
+                    if (client.isParked()) return;
                     if (w.target() != output) output = w.target();
-                    if (client.isBlocked()) return; // keep argv: the command runs again when served
                 }
                 client.decoder.clearArgs();
             }

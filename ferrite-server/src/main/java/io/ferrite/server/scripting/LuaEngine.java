@@ -46,12 +46,10 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * ({@code rawset} on them still works), {@code setfenv} is accepted but does nothing,
  * {@code struct} and {@code cmsgpack} are missing. See docs/adr/0004-lua-engine.md.
  */
-public final class LuaEngine implements Dispatcher.ScriptGate {
-    private static final Map<FerriteServer, LuaEngine> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
-
+public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     /** The server's engine, created on first use. */
     public static LuaEngine of(FerriteServer server) {
-        return ENGINES.computeIfAbsent(server, LuaEngine::new);
+        return server.scripting();
     }
 
     /** Redis's version as scripts see it. */
@@ -76,8 +74,18 @@ public final class LuaEngine implements Dispatcher.ScriptGate {
     int resp = 2;
     String runningSha;
 
-    private LuaEngine(FerriteServer server) {
+    // The scripting thread: scripts run one at a time, here, never on an event loop. A platform
+    // thread with a deep stack, because LuaJ's interpreter recurses on the Java stack.
+    private final java.util.concurrent.LinkedBlockingQueue<Runnable> tasks = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    volatile boolean aborting; // server shutdown: stop the running script even if it wrote
+
+    public LuaEngine(FerriteServer server) {
         this.server = server;
+        this.thread = new Thread(null, this::loop, "ferrite-script", 256L << 20);
+        thread.setDaemon(true);
+        thread.start();
         globals.load(new BaseLib());
         globals.load(new org.luaj.vm2.lib.PackageLib()); // the other libraries register in package.loaded; scripts never see it
         globals.load(new TableLib());
@@ -145,6 +153,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate {
         env.rawset("redis", lock(RedisLib.build(this)));
         env.rawset("cjson", lock(LuaCjson.build()));
         env.rawset("bit", lock(LuaBit.build()));
+        env.debuglib = hook;
         env.locked = true;
     }
 
@@ -160,7 +169,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate {
      * The global table and library tables: once locked, reads of missing globals and any
      * assignment fail with Redis's texts.
      */
-    static final class SandboxTable extends LuaTable {
+    // A Globals, not a plain table: LuaJ reports instructions to the debug hook only for
+    // closures whose environment is a Globals (the hook is what makes SCRIPT KILL possible).
+    static final class SandboxTable extends Globals {
         boolean locked;
         boolean readOnlyOnly;
 
@@ -289,6 +300,8 @@ public final class LuaEngine implements Dispatcher.ScriptGate {
         } else {
             String m = o != null && o.isstring() ? o.tojstring() : e.getMessage();
             if (m.startsWith("@")) m = m.substring(1);
+            int tb = m.indexOf("stack traceback:"); // LuaJ appends one when a debug library is installed
+            if (tb >= 0) m = m.substring(0, tb).stripTrailing();
             // LuaJ writes "user_script:1 msg" where Lua 5.1 writes "user_script:1: msg".
             m = m.replaceFirst("^(user_script:\\d+) ", "$1: ");
             msg = "ERR " + m;
@@ -377,9 +390,33 @@ public final class LuaEngine implements Dispatcher.ScriptGate {
     // ---------------------------------------------------------------- busy scripts
 
     @Override
-    public boolean runningFor(Client c) {
-        Client r = runningClient;
-        return r != null && r != c;
+    public void submit(Runnable task) {
+        tasks.add(task);
+    }
+
+    private void loop() {
+        while (!closed) {
+            Runnable task;
+            try {
+                task = tasks.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            try {
+                task.run();
+            } catch (Throwable t) {
+                org.slf4j.LoggerFactory.getLogger(LuaEngine.class).error("scripting task failed", t);
+            }
+        }
+    }
+
+    /** Server shutdown: stops a running script (written or not) and the scripting thread. */
+    @Override
+    public void close() {
+        closed = true;
+        aborting = true;
+        killRequested = true;
+        thread.interrupt();
     }
 
     @Override

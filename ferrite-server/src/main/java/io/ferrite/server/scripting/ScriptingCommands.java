@@ -24,19 +24,19 @@ public final class ScriptingCommands {
     static final CommandError NOSCRIPT = new CommandError("NOSCRIPT No matching script. Please use EVAL.");
 
     public static void register(CommandTable.Builder t) {
-        t.add("eval", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale lock_all movablekeys",
+        t.add("eval", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale lock_all script_thread movablekeys",
                 "@scripting", 0, 0, 0, ScriptingCommands::eval, "Executes a server-side Lua script.");
-        t.add("evalsha", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale lock_all movablekeys",
+        t.add("evalsha", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale lock_all script_thread movablekeys",
                 "@scripting", 0, 0, 0, ScriptingCommands::evalSha, "Executes a server-side Lua script by SHA1 digest.");
-        t.add("eval_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all movablekeys",
+        t.add("eval_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all script_thread movablekeys",
                 "@scripting", 0, 0, 0, ScriptingCommands::evalRo, "Executes a read-only server-side Lua script.");
-        t.add("evalsha_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all movablekeys",
+        t.add("evalsha_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all script_thread movablekeys",
                 "@scripting", 0, 0, 0, ScriptingCommands::evalShaRo,
                 "Executes a read-only server-side Lua script by SHA1 digest.");
         t.container("script", -2, "", "")
-                .sub("load", 3, "noscript stale", "@scripting", 0, 0, 0, ScriptingCommands::scriptLoad)
-                .sub("exists", -3, "noscript", "@scripting", 0, 0, 0, ScriptingCommands::scriptExists)
-                .sub("flush", -2, "noscript", "@scripting", 0, 0, 0, ScriptingCommands::scriptFlush)
+                .sub("load", 3, "noscript stale script_thread", "@scripting", 0, 0, 0, ScriptingCommands::scriptLoad)
+                .sub("exists", -3, "noscript script_thread", "@scripting", 0, 0, 0, ScriptingCommands::scriptExists)
+                .sub("flush", -2, "noscript script_thread", "@scripting", 0, 0, 0, ScriptingCommands::scriptFlush)
                 .sub("kill", 2, "noscript allow_busy", "@scripting", 0, 0, 0, ScriptingCommands::scriptKill);
     }
 
@@ -90,14 +90,7 @@ public final class ScriptingCommands {
                 && !StringCommands.is(c.arg(2), "async"))) {
             throw new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
         }
-        LuaEngine e = LuaEngine.of(c.server());
-        // The cache is only touched by scripts, which run under every shard lock.
-        c.server().keyspace().lockAll();
-        try {
-            e.flush();
-        } finally {
-            c.server().keyspace().unlockAll();
-        }
+        LuaEngine.of(c.server()).flush(); // on the scripting thread, the cache's only user
         c.reply().ok();
     }
 

@@ -124,7 +124,7 @@ public final class TransactionCommands {
         RespWriter w = c.reply();
         // All shard locks for the whole EXEC: the watch check and the commands are one atomic
         // step. The commands' own locks are re-entered (shard locks are reentrant).
-        keyspace.lockAll();
+        d.lockShards(Dispatcher.ALL_SHARDS); // BUSY while a script runs past busy-reply-threshold
         try {
             boolean changed = m.dirty || watches.changed(m);
             boolean failed = m.queueFailed;
@@ -155,7 +155,7 @@ public final class TransactionCommands {
                 c.neverBlock(neverBlock);
             }
         } finally {
-            keyspace.unlockAll();
+            d.unlockShards(Dispatcher.ALL_SHARDS);
         }
     }
 
