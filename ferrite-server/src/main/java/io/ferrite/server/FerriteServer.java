@@ -98,6 +98,7 @@ public final class FerriteServer implements AutoCloseable {
         TransactionCommands.register(t.group("transaction"));
         TimeSeriesCommands.register(t.group("timeseries"));
         io.ferrite.server.scripting.ScriptingCommands.register(t.group("scripting"));
+        io.ferrite.server.scripting.FunctionCommands.register(t.group("scripting"));
         PubSubCommands.register(t.group("pubsub"));
         return t.build();
     }

@@ -47,13 +47,7 @@ public final class ServerCommands {
         t.add("wait", 3, "", "@connection", 0, 0, 0, ServerCommands::waitReplicas,
                 "Waits until replicas acknowledge this connection's writes.");
 
-        // Only FLUSH, which Redis's test harness sends before every unit: with no function
-        // libraries and no script cache yet, there is nothing to flush. The scripting family
-        // takes these containers over when it arrives.
-        t.group("scripting");
-        t.container("function", -2, "", "")
-                .sub("flush", -2, "noscript write", "@scripting", 0, 0, 0, ServerCommands::functionFlush);
-        // SCRIPT (FLUSH included) is registered by scripting.ScriptingCommands.
+        // FUNCTION and SCRIPT are registered by scripting.FunctionCommands and ScriptingCommands.
         t.group("server");
     }
 
@@ -162,18 +156,5 @@ public final class ServerCommands {
         long timeout = Numbers.parseLong(c.arg(2), CommandError.TIMEOUT_NOT_INTEGER);
         if (timeout < 0) throw new CommandError("ERR timeout is negative");
         c.reply().integer(0);
-    }
-
-    /** FUNCTION FLUSH [ASYNC|SYNC]: no libraries exist, so it removes nothing; counts as a change. */
-    static void functionFlush(Client c) {
-        if (c.argc() > 3) {
-            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
-                    + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try FUNCTION HELP.");
-        }
-        if (c.argc() == 3 && !StringCommands.is(c.arg(2), "sync") && !StringCommands.is(c.arg(2), "async")) {
-            throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-        }
-        c.server().keyspace().stats().dirty.increment();
-        c.reply().ok();
     }
 }

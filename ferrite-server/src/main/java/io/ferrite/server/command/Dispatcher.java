@@ -69,15 +69,13 @@ public final class Dispatcher {
      * allow-busy (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE). Null until scripting starts.
      */
     public interface ScriptGate {
-        /** True once the running script passed busy-reply-threshold. */
-        boolean busy();
+        /** The BUSY error once the running script passed busy-reply-threshold, else null. */
+        CommandError busy();
 
         /** Runs task on the scripting thread. */
         void submit(Runnable task);
     }
 
-    static final CommandError BUSY = new CommandError(
-            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
     private static final long LOCK_POLL_NANOS = 1_000_000;
 
     private volatile ScriptGate scriptGate;
@@ -148,9 +146,12 @@ public final class Dispatcher {
             if (cmd.fullName.equals("reset")) TransactionCommands.reset(c);
         }
         ScriptGate gate = scriptGate;
-        if (gate != null && !cmd.has(CommandFlags.ALLOW_BUSY) && gate.busy()) {
-            reject(c, cmd, BUSY.getMessage());
-            return;
+        if (gate != null && !cmd.has(CommandFlags.ALLOW_BUSY)) {
+            CommandError busy = gate.busy();
+            if (busy != null) {
+                reject(c, cmd, busy.getMessage());
+                return;
+            }
         }
         if ((cmd.flags & CommandFlags.SCRIPT_THREAD) != 0) {
             runOnScriptThread(c, cmd, gate != null ? gate : server.scripting());
@@ -283,9 +284,10 @@ public final class Dispatcher {
     private void lockWaiting(io.ferrite.server.keyspace.Shard shard, long held) {
         while (!shard.tryLock(LOCK_POLL_NANOS)) {
             ScriptGate gate = scriptGate;
-            if (gate != null && gate.busy()) {
+            CommandError busy = gate == null ? null : gate.busy();
+            if (busy != null) {
                 for (long s = held; s != 0; s &= s - 1) keyspace.shard(Long.numberOfTrailingZeros(s)).unlock();
-                throw BUSY;
+                throw busy;
             }
         }
     }

@@ -97,6 +97,19 @@ public final class DumpFormat {
         }
     }
 
+    /** Appends the footer (RDB version, CRC64) to a payload body, as FUNCTION DUMP does too. */
+    public static byte[] withFooter(RdbOutput out) {
+        out.writeLittleEndian(RDB_VERSION, 2);
+        out.writeLittleEndian(Crc64.update(0, out.array(), 0, out.size()), 8);
+        return out.toByteArray();
+    }
+
+    /** The body of a payload whose footer checks out; BAD_PAYLOAD otherwise. */
+    public static RdbInput payloadBody(byte[] payload) {
+        if (!verify(payload)) throw BAD_PAYLOAD;
+        return new RdbInput(payload, 0, payload.length - FOOTER);
+    }
+
     /** True when the footer names a version we read and the checksum matches. */
     public static boolean verify(byte[] payload) {
         int n = payload.length;

@@ -61,7 +61,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     final SandboxTable env = new SandboxTable();
     private final Map<String, LuaFunction> cache = new HashMap<>();
     private final Map<String, byte[]> bodies = new HashMap<>();
-    private final Hook hook = new Hook();
+    final Hook hook = new Hook();
     private final Lrand48 rand = new Lrand48();
 
     // Run state: written by the script's loop, read by SCRIPT KILL and the BUSY gate elsewhere.
@@ -72,7 +72,18 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     // Per run, only the script's thread.
     boolean readOnly;
     int resp = 2;
-    String runningSha;
+    String runningName;      // the script's sha or the function's name
+    volatile boolean runningFunction; // FCALL rather than EVAL
+    volatile byte[][] runningArgv;    // the caller's command, for FUNCTION STATS
+    private FunctionLibraries functions;
+    volatile int libraryCount;  // FUNCTION STATS, read on I/O threads
+    volatile int functionCount;
+
+    /** The function libraries (created with the engine's environment on first use). */
+    FunctionLibraries functions() {
+        if (functions == null) functions = new FunctionLibraries(this, hook);
+        return functions;
+    }
 
     // The scripting thread: scripts run one at a time, here, never on an event loop. A platform
     // thread with a deep stack, because LuaJ's interpreter recurses on the Java stack.
@@ -258,30 +269,39 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
      * Redis's texts with the " script: sha, on @user_script:N." suffix.
      */
     void run(Client c, String sha, byte[][] keys, byte[][] args, boolean readOnly) {
-        LuaFunction f = cache.get(sha);
         env.setGlobal("KEYS", strings(keys));
         env.setGlobal("ARGV", strings(args));
+        invoke(c, cache.get(sha), LuaValue.NONE, sha, "user_script", readOnly);
+    }
+
+    /** FCALL: runs a library function with (KEYS, ARGV) as its two arguments. */
+    void runFunction(Client c, FunctionLibraries.Function f, byte[][] keys, byte[][] args, boolean readOnly) {
+        invoke(c, f.callback(), LuaValue.varargsOf(strings(keys), strings(args)), f.name(), "user_function", readOnly);
+    }
+
+    private void invoke(Client c, LuaFunction f, Varargs args, String name, String source, boolean readOnly) {
         this.readOnly = readOnly;
         this.resp = 2;
-        this.runningSha = sha;
+        this.runningName = name;
+        this.runningFunction = source.equals("user_function");
         this.killRequested = false;
         this.wrote = false;
         hook.reset();
         io.ferrite.server.keyspace.Database db = c.db();
+        runningArgv = java.util.Arrays.copyOf(c.argv(), c.argc());
         startedAt = System.currentTimeMillis();
         runningClient = c;
         LuaValue result;
         try {
-            result = f.call();
+            result = f.invoke(args).arg1();
         } catch (ScriptKilled k) {
-            throw new io.ferrite.server.protocol.CommandError(
-                    "ERR Script killed by user with SCRIPT KILL... script: " + sha + ", on @user_script:"
-                            + hook.line() + ".");
+            throw new io.ferrite.server.protocol.CommandError("ERR Script killed by user with SCRIPT KILL... script: "
+                    + name + ", on @" + source + ":" + hook.line() + ".");
         } catch (LuaError e) {
-            throw new io.ferrite.server.protocol.CommandError(errorText(e, sha));
+            throw new io.ferrite.server.protocol.CommandError(errorText(e, name, source));
         } catch (StackOverflowError e) {
             throw new io.ferrite.server.protocol.CommandError("ERR Error running script, stack overflow script: "
-                    + sha + ", on @user_script:" + hook.line() + ".");
+                    + name + ", on @" + source + ":" + hook.line() + ".");
         } finally {
             runningClient = null;
             killRequested = false;
@@ -290,7 +310,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         LuaConvert.reply(c.reply(), result, resp);
     }
 
-    private String errorText(LuaError e, String sha) {
+    private String errorText(LuaError e, String name, String source) {
         LuaValue o = e.getMessageObject();
         String msg;
         String line;
@@ -298,16 +318,22 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             msg = o.get("err").tojstring();
             line = o.get("line").isnil() ? String.valueOf(hook.line()) : o.get("line").tojstring();
         } else {
-            String m = o != null && o.isstring() ? o.tojstring() : e.getMessage();
-            if (m.startsWith("@")) m = m.substring(1);
-            int tb = m.indexOf("stack traceback:"); // LuaJ appends one when a debug library is installed
-            if (tb >= 0) m = m.substring(0, tb).stripTrailing();
-            // LuaJ writes "user_script:1 msg" where Lua 5.1 writes "user_script:1: msg".
-            m = m.replaceFirst("^(user_script:\\d+) ", "$1: ");
-            msg = "ERR " + m;
+            msg = "ERR " + luaMessage(e);
             line = String.valueOf(hook.line());
         }
-        return msg + " script: " + sha + ", on @user_script:" + line + ".";
+        return msg + " script: " + name + ", on @" + source + ":" + line + ".";
+    }
+
+    /** A LuaJ error's text as Lua 5.1 writes it: "chunk:line: message", without a traceback. */
+    static String luaMessage(LuaError e) {
+        LuaValue o = e.getMessageObject();
+        String m = o != null && o.isstring() ? o.tojstring() : e.getMessage();
+        if (m == null) return "";
+        if (m.startsWith("@")) m = m.substring(1);
+        int tb = m.indexOf("stack traceback:"); // LuaJ appends one when a debug library is installed
+        if (tb >= 0) m = m.substring(0, tb).stripTrailing();
+        // LuaJ writes "user_script:1 msg" where Lua 5.1 writes "user_script:1: msg".
+        return m.replaceFirst("^(user_script:\\d+|user_function:\\d+) ", "$1: ");
     }
 
     private static LuaTable strings(byte[][] a) {
@@ -419,10 +445,37 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         thread.interrupt();
     }
 
+    static final io.ferrite.server.protocol.CommandError BUSY_EVAL = new io.ferrite.server.protocol.CommandError(
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    static final io.ferrite.server.protocol.CommandError BUSY_FUNCTION = new io.ferrite.server.protocol.CommandError(
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
+
     @Override
-    public boolean busy() {
-        return runningClient != null
-                && System.currentTimeMillis() - startedAt >= server.config().param("busy-reply-threshold").longValue();
+    public io.ferrite.server.protocol.CommandError busy() {
+        if (runningClient == null
+                || System.currentTimeMillis() - startedAt < server.config().param("busy-reply-threshold").longValue()) {
+            return null;
+        }
+        return runningFunction ? BUSY_FUNCTION : BUSY_EVAL;
+    }
+
+    /** SCRIPT KILL (function = false) and FUNCTION KILL: Redis's scriptKill. */
+    void kill(boolean function) {
+        if (runningClient == null) throw new io.ferrite.server.protocol.CommandError("NOTBUSY No scripts in execution right now.");
+        if (wrote) {
+            throw new io.ferrite.server.protocol.CommandError("UNKILLABLE Sorry the script already executed write "
+                    + "commands against the dataset. You can either wait the script termination or kill the server "
+                    + "in a hard way using the SHUTDOWN NOSAVE command.");
+        }
+        if (function != runningFunction) throw function ? BUSY_EVAL : BUSY_FUNCTION;
+        killRequested = true;
+    }
+
+    /** FUNCTION STATS' running_script: [name, command argv, duration ms], or null. */
+    Object[] runningScript() {
+        Client c = runningClient;
+        if (c == null) return null;
+        return new Object[] {runningName, runningArgv, System.currentTimeMillis() - startedAt, runningFunction};
     }
 
     boolean running() { return runningClient != null; }
@@ -443,6 +496,13 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         private int depth;
         private Prototype proto;
         private int pc;
+        private long loadDeadline; // FUNCTION LOAD: nanoTime after which the library code is stopped
+        private int countdown;
+
+        void loadDeadline(long deadline) {
+            loadDeadline = deadline;
+            countdown = 0;
+        }
 
         void reset() {
             depth = 0;
@@ -458,6 +518,13 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             this.pc = pc;
             if (depth > 0) proto = stack[depth - 1];
             if (killRequested) throw new ScriptKilled();
+            if (loadDeadline != 0 && --countdown <= 0) {
+                countdown = 10_000;
+                if (System.nanoTime() > loadDeadline) {
+                    loadDeadline = 0;
+                    throw new LuaError("FUNCTION LOAD timeout");
+                }
+            }
         }
 
         @Override public void onCall(LuaClosure c, Varargs varargs, LuaValue[] st) {

@@ -85,6 +85,13 @@ final class RedisLib {
             @Override public Varargs invoke(Varargs a) { return FALSE; }
         });
         r.rawset("debug", accepted);
+        r.rawset("register_function", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                LuaTable t = new LuaTable();
+                t.rawset("err", LuaValue.valueOf("ERR redis.register_function can only be called on FUNCTION LOAD command"));
+                throw new LuaError(t);
+            }
+        });
         r.rawset("LOG_DEBUG", LuaValue.valueOf(0));
         r.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
         r.rawset("LOG_NOTICE", LuaValue.valueOf(2));

@@ -6,7 +6,20 @@ import java.nio.charset.StandardCharsets;
 /** The shebang line of an EVAL script (Redis 7): {@code #!lua flags=no-writes,allow-oom,...}. */
 final class ScriptFlags {
     static final int NO_WRITES = 1;
+    static final int ALLOW_OOM = 1 << 1;
+    static final int ALLOW_STALE = 1 << 2;
+    static final int NO_CLUSTER = 1 << 3;
+    static final int ALLOW_CROSS_SLOT_KEYS = 1 << 4;
     static final int DECLARED = 1 << 8; // a shebang was present
+
+    /** Flag names in Redis's order (scripts_flags_def), bit i = NAMES[i]. */
+    static final String[] NAMES = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"};
+
+    /** The bit of a flag name (case-insensitive, as Redis), 0 when unknown. */
+    static int bit(String name) {
+        for (int i = 0; i < NAMES.length; i++) if (NAMES[i].equalsIgnoreCase(name)) return 1 << i;
+        return 0;
+    }
 
     private ScriptFlags() {}
 
@@ -24,11 +37,9 @@ final class ScriptFlags {
             String list = parts[i].substring(6);
             if (list.isEmpty()) continue;
             for (String f : list.split(",")) {
-                switch (f) {
-                    case "no-writes" -> flags |= NO_WRITES;
-                    case "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys" -> { }
-                    default -> throw new CommandError("ERR Unexpected flag in script shebang: " + f);
-                }
+                int b = bit(f);
+                if (b == 0) throw new CommandError("ERR Unexpected flag in script shebang: " + f);
+                flags |= b;
             }
         }
         return flags;

@@ -61,6 +61,9 @@ public final class ScriptingCommands {
             sha = e.load(c.arg(1));
         }
         int flags = ScriptFlags.parse(e.body(sha));
+        if (ro && (flags & ScriptFlags.DECLARED) != 0 && (flags & ScriptFlags.NO_WRITES) == 0) {
+            throw new CommandError("ERR Can not execute a script with write flag using *_ro command.");
+        }
         int nk = (int) numkeys;
         byte[][] keys = new byte[nk][];
         byte[][] args = new byte[c.argc() - 3 - nk][];
@@ -94,16 +97,9 @@ public final class ScriptingCommands {
         c.reply().ok();
     }
 
-    /** SCRIPT KILL: runs on another client's loop while a script runs (allow_busy, no locks). */
+    /** SCRIPT KILL: runs on an I/O thread while the script runs on the scripting thread (allow_busy, no locks). */
     static void scriptKill(Client c) {
-        LuaEngine e = LuaEngine.of(c.server());
-        if (!e.running()) throw new CommandError("NOTBUSY No scripts in execution right now.");
-        if (e.wrote) {
-            throw new CommandError("UNKILLABLE Sorry the script already executed write commands against the "
-                    + "dataset. You can either wait the script termination or kill the server in a hard way "
-                    + "using the SHUTDOWN NOSAVE command.");
-        }
-        e.killRequested = true;
+        LuaEngine.of(c.server()).kill(false);
         c.reply().ok();
     }
 }
