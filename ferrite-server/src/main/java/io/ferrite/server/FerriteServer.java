@@ -192,6 +192,9 @@ public final class FerriteServer implements AutoCloseable {
 
     private io.ferrite.server.scripting.LuaEngine scripting;
 
+    /** The Lua engine if a script or function has run, else null (INFO must not start it). */
+    public synchronized io.ferrite.server.scripting.LuaEngine scriptingIfStarted() { return scripting; }
+
     /** The Lua engine and its scripting thread, started on first use. */
     public synchronized io.ferrite.server.scripting.LuaEngine scripting() {
         if (scripting == null) scripting = new io.ferrite.server.scripting.LuaEngine(this);

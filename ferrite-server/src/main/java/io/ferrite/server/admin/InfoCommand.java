@@ -172,8 +172,9 @@ public final class InfoCommand {
         o.field("used_memory_vm_eval", 0);
         o.field("used_memory_lua_human", "0B");
         o.field("used_memory_scripts_eval", 0);
-        o.field("number_of_cached_scripts", 0);
-        o.field("number_of_functions", 0);
+        var lua = s.scriptingIfStarted();
+        o.field("number_of_cached_scripts", lua == null ? 0 : lua.cachedScriptCount());
+        o.field("number_of_functions", lua == null ? 0 : lua.functionCount());
         o.field("number_of_libraries", 0);
         o.field("used_memory_vm_functions", 0);
         o.field("used_memory_vm_total", 0);

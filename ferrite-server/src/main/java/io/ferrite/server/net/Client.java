@@ -195,6 +195,12 @@ public final class Client {
     /** MULTI and scripts: blocking commands time out at once instead of parking. */
     public void neverBlock(boolean on) { this.neverBlock = on; }
 
+    private boolean inScript;
+
+    /** Set while a script's redis.call runs a command for this client. */
+    public void inScript(boolean on) { this.inScript = on; }
+    public boolean inScript() { return inScript; }
+
     /**
      * True inside MULTI or a script: for commands whose immediate reply there differs from
      * their timeout reply (Redis answers BLMOVE with a null bulk there, a null array on timeout).

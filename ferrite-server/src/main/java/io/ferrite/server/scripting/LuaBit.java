@@ -55,7 +55,7 @@ final class LuaBit {
             int x = tobit(a.arg1());
             int n = a.narg() >= 2 ? tobit(a.arg(2)) : 8;
             boolean upper = n < 0;
-            if (n < 0) n = -n;
+            if (n < 0) n = n == Integer.MIN_VALUE ? 8 : -n; // LuaBitOp: -(-2^31) overflows, so 8 digits
             if (n > 8) n = 8;
             String h = String.format(upper ? "%08X" : "%08x", x);
             return LuaValue.valueOf(h.substring(8 - n));

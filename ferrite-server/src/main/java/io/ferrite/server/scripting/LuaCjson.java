@@ -21,20 +21,28 @@ final class LuaCjson {
 
     static final LuaValue NULL = new LuaUserdata(new Object());
 
+    /** cjson's per-interpreter settings (encode_max_depth ...), which persist across scripts as in Redis. */
+    static final class Settings {
+        int encodeMaxDepth = 1000;
+        int decodeMaxDepth = 1000;
+        boolean encodeInvalidNumbers;
+    }
+
     static LuaTable build() {
+        Settings cfg = new Settings();
         LuaTable t = new LuaTable();
         t.rawset("encode", new VarArgFunction() {
             @Override public Varargs invoke(Varargs a) {
                 if (a.narg() != 1) throw new LuaError("bad argument #1 to '?' (expected 1 argument)");
                 StringBuilder sb = new StringBuilder();
-                encode(sb, a.arg1(), 0);
+                encode(cfg, sb, a.arg1(), 0);
                 return LuaString.valueOf(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
             }
         });
         t.rawset("decode", new VarArgFunction() {
             @Override public Varargs invoke(Varargs a) {
                 LuaString s = a.checkstring(1);
-                Parser p = new Parser(RedisLib.bytes(s));
+                Parser p = new Parser(RedisLib.bytes(s), cfg.decodeMaxDepth);
                 p.ws();
                 LuaValue v = p.value(0);
                 p.ws();
@@ -47,23 +55,46 @@ final class LuaCjson {
             @Override public Varargs invoke(Varargs a) { return NONE; }
         };
         t.rawset("encode_keep_buffer", config);
-        t.rawset("encode_max_depth", config);
-        t.rawset("decode_max_depth", config);
+        t.rawset("encode_max_depth", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                if (!a.isnoneornil(1)) cfg.encodeMaxDepth = depthArg(a);
+                return LuaValue.valueOf(cfg.encodeMaxDepth);
+            }
+        });
+        t.rawset("decode_max_depth", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                if (!a.isnoneornil(1)) cfg.decodeMaxDepth = depthArg(a);
+                return LuaValue.valueOf(cfg.decodeMaxDepth);
+            }
+        });
         t.rawset("encode_number_precision", config);
         t.rawset("encode_sparse_array", config);
-        t.rawset("encode_invalid_numbers", config);
+        t.rawset("encode_invalid_numbers", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                if (!a.isnoneornil(1)) cfg.encodeInvalidNumbers = a.arg1().toboolean();
+                return LuaValue.valueOf(cfg.encodeInvalidNumbers);
+            }
+        });
         t.rawset("decode_invalid_numbers", config);
         return t;
     }
 
-    private static void encode(StringBuilder sb, LuaValue v, int depth) {
-        if (depth > 1000) throw new LuaError("Cannot serialise, excessive nesting (1001)");
+    private static int depthArg(Varargs a) {
+        int d = a.checkint(1);
+        if (d < 1 || d > Integer.MAX_VALUE - 1) throw new LuaError("bad argument #1 to '?' (expected integer between 1 and 2147483647)");
+        return d;
+    }
+
+    private static void encode(Settings cfg, StringBuilder sb, LuaValue v, int depth) {
+        if (depth >= cfg.encodeMaxDepth && v.istable()) {
+            throw new LuaError("Cannot serialise, excessive nesting (" + (depth + 1) + ")");
+        }
         switch (v.type()) {
             case LuaValue.TNIL -> sb.append("null");
             case LuaValue.TBOOLEAN -> sb.append(v.toboolean() ? "true" : "false");
-            case LuaValue.TNUMBER -> number(sb, v.todouble());
+            case LuaValue.TNUMBER -> number(cfg, sb, v.todouble());
             case LuaValue.TSTRING -> string(sb, RedisLib.bytes(v.checkstring()));
-            case LuaValue.TTABLE -> table(sb, (LuaTable) v, depth);
+            case LuaValue.TTABLE -> table(cfg, sb, (LuaTable) v, depth);
             case LuaValue.TUSERDATA -> {
                 if (v == NULL) sb.append("null");
                 else throw new LuaError("Cannot serialise userdata: type not supported");
@@ -72,8 +103,12 @@ final class LuaCjson {
         }
     }
 
-    private static void number(StringBuilder sb, double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) throw new LuaError("Cannot serialise number: must not be NaN or Inf");
+    private static void number(Settings cfg, StringBuilder sb, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            if (!cfg.encodeInvalidNumbers) throw new LuaError("Cannot serialise number: must not be NaN or Inf");
+            sb.append(Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf");
+            return;
+        }
         if (d == Math.rint(d) && Math.abs(d) < 1e14) {
             sb.append((long) d);
             return;
@@ -112,7 +147,7 @@ final class LuaCjson {
         sb.append('"');
     }
 
-    private static void table(StringBuilder sb, LuaTable t, int depth) {
+    private static void table(Settings cfg, StringBuilder sb, LuaTable t, int depth) {
         // An array when every key is a positive integer; cjson also rejects very sparse ones.
         int max = 0;
         int count = 0;
@@ -130,7 +165,7 @@ final class LuaCjson {
             sb.append('[');
             for (int i = 1; i <= max; i++) {
                 if (i > 1) sb.append(',');
-                encode(sb, t.rawget(i), depth + 1);
+                encode(cfg, sb, t.rawget(i), depth + 1);
             }
             sb.append(']');
             return;
@@ -144,13 +179,13 @@ final class LuaCjson {
                 string(sb, RedisLib.bytes(k.checkstring()));
             } else if (k.type() == LuaValue.TNUMBER) {
                 sb.append('"');
-                number(sb, k.todouble());
+                number(cfg, sb, k.todouble());
                 sb.append('"');
             } else {
                 throw new LuaError("Cannot serialise " + k.typename() + ": table key must be a number or string");
             }
             sb.append(':');
-            encode(sb, t.rawget(k), depth + 1);
+            encode(cfg, sb, t.rawget(k), depth + 1);
         }
         sb.append('}');
     }
@@ -159,7 +194,12 @@ final class LuaCjson {
         final byte[] b;
         int i;
 
-        Parser(byte[] b) { this.b = b; }
+        final int maxDepth;
+
+        Parser(byte[] b, int maxDepth) {
+            this.b = b;
+            this.maxDepth = maxDepth;
+        }
 
         void error(String expected) {
             String found = i >= b.length ? "T_END" : "'" + (char) b[i] + "'";
@@ -171,7 +211,9 @@ final class LuaCjson {
         }
 
         LuaValue value(int depth) {
-            if (depth > 1000) throw new LuaError("Found too many nested data structures (1001) at character " + (i + 1));
+            if (depth >= maxDepth && i < b.length && (b[i] == '{' || b[i] == '[')) {
+                throw new LuaError("Found too many nested data structures (" + (depth + 1) + ") at character " + (i + 1));
+            }
             if (i >= b.length) error("value");
             switch (b[i]) {
                 case '{': {

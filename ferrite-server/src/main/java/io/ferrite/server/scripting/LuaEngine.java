@@ -76,8 +76,12 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     volatile boolean runningFunction; // FCALL rather than EVAL
     volatile byte[][] runningArgv;    // the caller's command, for FUNCTION STATS
     private FunctionLibraries functions;
-    volatile int libraryCount;  // FUNCTION STATS, read on I/O threads
+    volatile int libraryCount;  // FUNCTION STATS and INFO, read on I/O threads
     volatile int functionCount;
+    private volatile int cachedScripts;
+
+    public int cachedScriptCount() { return cachedScripts; }
+    public int functionCount() { return functionCount; }
 
     /** The function libraries (created with the engine's environment on first use). */
     FunctionLibraries functions() {
@@ -117,6 +121,32 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
                 "collectgarbage"};
         for (String n : base) env.rawset(n, globals.get(n));
         env.rawset("_G", env);
+        // Lua 5.1 message texts for caught errors (LuaJ's carry a traceback and another format).
+        env.rawset("pcall", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                LuaValue f = a.checkvalue(1);
+                try {
+                    return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(2)));
+                } catch (LuaError e) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, caughtError(e));
+                } catch (StackOverflowError e) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("stack overflow"));
+                }
+            }
+        });
+        env.rawset("xpcall", new VarArgFunction() {
+            @Override public Varargs invoke(Varargs a) {
+                LuaValue f = a.checkvalue(1);
+                LuaValue handler = a.checkvalue(2);
+                try {
+                    return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(3)));
+                } catch (LuaError e) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, handler.call(caughtError(e)));
+                } catch (StackOverflowError e) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, handler.call(LuaValue.valueOf("stack overflow")));
+                }
+            }
+        });
         env.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         LuaTable table = globals.get("table").checktable();
         env.rawset("unpack", table.get("unpack"));
@@ -128,6 +158,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             @Override public Varargs invoke(Varargs a) {
                 String chunk = a.checkjstring(1);
                 String name = a.optjstring(2, chunk);
+                if (chunk.startsWith("\033")) { // precompiled bytecode could break the sandbox: refused
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
+                }
                 try {
                     return globals.load(chunk, name, env);
                 } catch (LuaError e) {
@@ -165,6 +198,10 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         env.rawset("cjson", lock(LuaCjson.build()));
         env.rawset("bit", lock(LuaBit.build()));
         env.debuglib = hook;
+        SandboxTable meta = new SandboxTable(); // getmetatable(_G) gives a table that cannot be changed
+        meta.readOnlyOnly = true;
+        meta.locked = true;
+        env.setmetatable(meta);
         env.locked = true;
     }
 
@@ -244,6 +281,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         }
         cache.put(sha, (LuaFunction) f);
         bodies.put(sha, body);
+        cachedScripts = cache.size();
         return sha;
     }
 
@@ -258,6 +296,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     void flush() {
         cache.clear();
         bodies.clear();
+        cachedScripts = 0;
     }
 
     int cachedScripts() { return cache.size(); }
@@ -307,6 +346,10 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             killRequested = false;
             c.select(db.index());
         }
+        if (result.istable() && result.rawget("err").isstring()) {
+            // An error reply from the script counts as the command's error, as in Redis.
+            throw new io.ferrite.server.protocol.CommandError(result.rawget("err").tojstring());
+        }
         LuaConvert.reply(c.reply(), result, resp);
     }
 
@@ -332,8 +375,18 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         if (m.startsWith("@")) m = m.substring(1);
         int tb = m.indexOf("stack traceback:"); // LuaJ appends one when a debug library is installed
         if (tb >= 0) m = m.substring(0, tb).stripTrailing();
-        // LuaJ writes "user_script:1 msg" where Lua 5.1 writes "user_script:1: msg".
-        return m.replaceFirst("^(user_script:\\d+|user_function:\\d+) ", "$1: ");
+        // LuaJ writes "user_script:1 msg" where Lua 5.1 writes "user_script:1: msg", and
+        // "attempt to call nil" where Lua 5.1 writes "attempt to call a nil value".
+        m = m.replaceFirst("^(user_script:\\d+|user_function:\\d+) ", "$1: ");
+        return m.replaceAll("attempt to (call|perform arithmetic on|concatenate) "
+                + "(nil|boolean|number|string|table|function|userdata|thread)$", "attempt to $1 a $2 value");
+    }
+
+    /** The value pcall hands to Lua for a caught error: a string in Lua 5.1's form, or the error's table. */
+    static LuaValue caughtError(LuaError e) {
+        LuaValue o = e.getMessageObject();
+        if (o != null && !o.isstring()) return o;
+        return LuaValue.valueOf(luaMessage(e));
     }
 
     private static LuaTable strings(byte[][] a) {
@@ -386,10 +439,12 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         boolean neverBlock = c.neverBlock();
         c.protocol(resp);
         c.neverBlock(true);
+        c.inScript(true);
         c.queuedArgv(argv);
         try {
             server.dispatcher().callFromScript(c, cmd);
         } finally {
+            c.inScript(false);
             c.queuedArgv(null);
             c.neverBlock(neverBlock);
             c.protocol(proto);

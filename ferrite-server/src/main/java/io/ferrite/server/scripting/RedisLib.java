@@ -107,14 +107,16 @@ final class RedisLib {
     }
 
     /**
-     * redis.error_reply: "-CODE msg" and "CODE msg" keep their code; Redis's own rule
-     * (luaPushErrorBuff) gives a text without a space the code ERR.
+     * redis.error_reply's table, as Redis's luaPushErrorBuff builds it: the text gets a leading
+     * '-' if it has none; "-CODE msg" keeps its code, a text without a space gets the code ERR.
      */
     static LuaTable errorTable(String text) {
-        String t = text.startsWith("-") ? text.substring(1) : text;
-        if (text.startsWith("-") && t.indexOf(' ') < 0) t = "ERR " + t;
+        String t = text.startsWith("-") ? text : "-" + text;
+        int space = t.indexOf(' ');
+        String code = space < 0 ? "ERR" : t.substring(1, space);
+        String msg = (space < 0 ? t.substring(1) : t.substring(space + 1)).replaceAll("[\\r\\n]+$", "");
         LuaTable r = new LuaTable();
-        r.rawset("err", LuaValue.valueOf(t));
+        r.rawset("err", LuaValue.valueOf(code + " " + msg));
         return r;
     }
 

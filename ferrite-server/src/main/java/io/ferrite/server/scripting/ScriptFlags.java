@@ -28,9 +28,10 @@ final class ScriptFlags {
         if (body.length < 2 || body[0] != '#' || body[1] != '!') return 0;
         int end = 0;
         while (end < body.length && body[end] != '\n') end++;
+        if (end == body.length) throw new CommandError("ERR Invalid script shebang");
         String line = new String(body, 2, end - 2, StandardCharsets.UTF_8).trim();
         String[] parts = line.split(" +");
-        if (!parts[0].equals("lua")) throw new CommandError("ERR Could not find engine '" + parts[0] + "'");
+        if (!parts[0].equals("lua")) throw new CommandError("ERR Unexpected engine in script shebang: #!" + parts[0]);
         int flags = DECLARED;
         for (int i = 1; i < parts.length; i++) {
             if (!parts[i].startsWith("flags=")) throw new CommandError("ERR Unknown lua shebang option: " + parts[i]);

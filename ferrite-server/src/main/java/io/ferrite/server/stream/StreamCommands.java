@@ -446,6 +446,10 @@ public final class StreamCommands {
                 i++;
                 timeout = Numbers.parseLong(c.arg(i), CommandError.TIMEOUT_NOT_INTEGER);
                 if (timeout < 0) throw TIMEOUT_NEGATIVE;
+                if (c.inScript()) {
+                    throw new CommandError("ERR " + new String(c.arg(0), java.nio.charset.StandardCharsets.UTF_8)
+                            + " command is not allowed with BLOCK option from scripts");
+                }
             } else if (StringCommands.is(o, "count") && more > 0) {
                 count = Numbers.parseLong(c.arg(++i));
                 if (count < 0) count = 0;
