@@ -149,11 +149,12 @@ public final class CommandCommands {
         CommandSpec cmd = c.server().commandTable().lookup(c.arg(2));
         if (cmd != null && cmd.isContainer() && argc >= 2) cmd = CommandTable.subcommand(cmd, c.arg(3));
         if (cmd == null) throw new CommandError("ERR Invalid command specified");
-        if (cmd.firstKey() <= 0) throw new CommandError("ERR The command has no key arguments");
+        int[] keynum = KEYNUM.get(cmd.fullName());
+        if (cmd.firstKey() <= 0 && keynum == null) throw new CommandError("ERR The command has no key arguments");
         if ((cmd.arity() > 0 && cmd.arity() != argc) || argc < -cmd.arity()) {
             throw new CommandError("ERR Invalid number of arguments specified for command");
         }
-        List<Integer> positions = keyPositions(cmd, argc);
+        List<Integer> positions = keynum != null ? keynumPositions(c, keynum, argc) : keyPositions(cmd, argc);
         if (positions.isEmpty() && !cmd.has(CommandFlags.NO_MANDATORY_KEYS)) {
             throw new CommandError("ERR Invalid arguments specified for command");
         }
@@ -170,6 +171,38 @@ public final class CommandCommands {
                 w.bulk(c.arg(pos + 2));
             }
         }
+    }
+
+    /**
+     * Commands whose keys follow a numkeys argument (Redis's "keynum" key specs): the index of
+     * numkeys, and of a destination key before it when there is one.
+     */
+    private static final java.util.Map<String, int[]> KEYNUM = java.util.Map.ofEntries(
+            java.util.Map.entry("eval", new int[] {2}), java.util.Map.entry("evalsha", new int[] {2}),
+            java.util.Map.entry("eval_ro", new int[] {2}), java.util.Map.entry("evalsha_ro", new int[] {2}),
+            java.util.Map.entry("fcall", new int[] {2}), java.util.Map.entry("fcall_ro", new int[] {2}),
+            java.util.Map.entry("zunion", new int[] {1}), java.util.Map.entry("zinter", new int[] {1}),
+            java.util.Map.entry("zdiff", new int[] {1}), java.util.Map.entry("zintercard", new int[] {1}),
+            java.util.Map.entry("sintercard", new int[] {1}), java.util.Map.entry("lmpop", new int[] {1}),
+            java.util.Map.entry("zmpop", new int[] {1}), java.util.Map.entry("blmpop", new int[] {2}),
+            java.util.Map.entry("bzmpop", new int[] {2}), java.util.Map.entry("zunionstore", new int[] {2, 1}),
+            java.util.Map.entry("zinterstore", new int[] {2, 1}), java.util.Map.entry("zdiffstore", new int[] {2, 1}));
+
+    /** Key positions of a keynum command, from its numkeys argument; empty when numkeys is not usable. */
+    private static List<Integer> keynumPositions(Client c, int[] keynum, int argc) {
+        List<Integer> out = new ArrayList<>();
+        int at = keynum[0];
+        if (at >= argc) return out;
+        long n;
+        try {
+            n = io.ferrite.server.protocol.Numbers.parseLong(c.arg(at + 2));
+        } catch (CommandError e) {
+            return out;
+        }
+        if (n < 0 || at + n >= argc) return out;
+        if (keynum.length > 1) out.add(keynum[1]);
+        for (int i = 1; i <= n; i++) out.add(at + i);
+        return out;
     }
 
     /** The key positions of a call with argc arguments (command name included), Redis's range rule. */

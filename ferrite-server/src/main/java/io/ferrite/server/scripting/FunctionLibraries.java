@@ -77,7 +77,7 @@ final class FunctionLibraries {
     }
 
     /** The function named name, or null. */
-    Function function(String name) { return functions.get(name); }
+    Function function(String name) { return functions.get(name.toLowerCase(java.util.Locale.ROOT)); }
 
     Map<String, Library> libraries() { return libraries; }
 
@@ -98,7 +98,11 @@ final class FunctionLibraries {
         if (!text.startsWith("#!")) throw error("Missing library metadata");
         int nl = text.indexOf('\n');
         if (nl < 0) throw error("Invalid library metadata");
-        String[] parts = text.substring(0, nl).trim().split("[ \t]+");
+        byte[][] words = io.ferrite.server.protocol.InlineSplitter.split(
+                text.substring(0, nl).getBytes(StandardCharsets.ISO_8859_1)); // sdssplitargs: quotes allowed
+        if (words == null || words.length == 0) throw error("Invalid library metadata");
+        String[] parts = new String[words.length];
+        for (int i = 0; i < words.length; i++) parts[i] = new String(words[i], StandardCharsets.ISO_8859_1);
         String engineName = parts[0].substring(2);
         String name = null;
         for (int i = 1; i < parts.length; i++) {
@@ -142,12 +146,12 @@ final class FunctionLibraries {
         }
         if (lib.functions.isEmpty()) throw error("No functions registered");
         for (Function f : lib.functions.values()) {
-            Function other = fns.get(f.name());
+            Function other = fns.get(key(f.name()));
             if (other != null && other.library() != old) throw error("Function " + f.name() + " already exists");
         }
         if (old != null) unlink(old, libs, fns);
         libs.put(name, lib);
-        for (Function f : lib.functions.values()) fns.put(f.name(), f);
+        for (Function f : lib.functions.values()) fns.put(key(f.name()), f);
         return name;
     }
 
@@ -159,8 +163,11 @@ final class FunctionLibraries {
 
     private static void unlink(Library lib, Map<String, Library> libs, Map<String, Function> fns) {
         libs.remove(lib.name);
-        for (String f : lib.functions.keySet()) fns.remove(f);
+        for (String f : lib.functions.keySet()) fns.remove(key(f));
     }
+
+    /** Function names are case-insensitive, as in Redis. */
+    private static String key(String functionName) { return functionName.toLowerCase(java.util.Locale.ROOT); }
 
     static boolean validName(String s) {
         if (s.isEmpty()) return false;
@@ -243,7 +250,9 @@ final class FunctionLibraries {
                     throw luaError("Library names can only contain letters, numbers, or underscores(_) and must be at "
                             + "least one character long");
                 }
-                if (lib.functions.containsKey(name)) throw luaError("Function already exists in the library");
+                for (String other : lib.functions.keySet()) {
+                    if (other.equalsIgnoreCase(name)) throw luaError("Function already exists in the library");
+                }
                 lib.functions.put(name, new Function(name, callback, description, flags, lib));
                 return NONE;
             }
@@ -323,7 +332,7 @@ final class FunctionLibraries {
             Library old = libraries.get(lib.name);
             if (old != null && policy == RestorePolicy.APPEND) throw error("Library " + lib.name + " already exists");
             for (String f : lib.functions.keySet()) {
-                Function other = functions.get(f);
+                Function other = functions.get(key(f));
                 if (other != null && (policy == RestorePolicy.APPEND || other.library() != old)) {
                     throw error("Function " + f + " already exists");
                 }
@@ -333,7 +342,7 @@ final class FunctionLibraries {
             Library old = libraries.get(lib.name);
             if (old != null) unlink(old, libraries, functions);
             libraries.put(lib.name, lib);
-            for (Function f : lib.functions.values()) functions.put(f.name(), f);
+            for (Function f : lib.functions.values()) functions.put(key(f.name()), f);
         }
         countsChanged();
     }

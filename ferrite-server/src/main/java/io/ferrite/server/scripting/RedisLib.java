@@ -87,9 +87,8 @@ final class RedisLib {
         r.rawset("debug", accepted);
         r.rawset("register_function", new VarArgFunction() {
             @Override public Varargs invoke(Varargs a) {
-                LuaTable t = new LuaTable();
-                t.rawset("err", LuaValue.valueOf("ERR redis.register_function can only be called on FUNCTION LOAD command"));
-                throw new LuaError(t);
+                // At run time the function API has no register_function (Lua 5.1's text for calling it).
+                throw new LuaError("attempt to call field 'register_function' (a nil value)");
             }
         });
         r.rawset("LOG_DEBUG", LuaValue.valueOf(0));
