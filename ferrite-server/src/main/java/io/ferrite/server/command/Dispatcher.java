@@ -58,6 +58,7 @@ public final class Dispatcher {
         this.stats = server.stats();
         this.slowLog = server.slowLog();
         this.monitors = server.monitors();
+        this.maxmemory = server.config().maxmemory;
         this.watchedKeys = new WatchedKeys(keyspace);
     }
 
@@ -79,6 +80,21 @@ public final class Dispatcher {
     private static final long LOCK_POLL_NANOS = 1_000_000;
 
     private volatile ScriptGate scriptGate;
+
+    public static final CommandError OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
+    private final io.ferrite.server.config.ConfigParam maxmemory;
+
+    /**
+     * True when maxmemory is set and the heap in use (live data and not yet collected garbage:
+     * the JVM gives no cheaper exact figure) exceeds it. Ferrite evicts nothing: every
+     * maxmemory-policy behaves as noeviction.
+     */
+    public boolean overMaxmemory() {
+        long limit = maxmemory.longValue();
+        if (limit <= 0) return false;
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory() > limit;
+    }
 
     public void scriptGate(ScriptGate g) { this.scriptGate = g; }
 
@@ -127,6 +143,14 @@ public final class Dispatcher {
                 return;
             }
             if (cmd.fullName.equals("ping")) cmd = SUBSCRIBER_PING;
+        }
+        // maxmemory (noeviction): commands that may grow memory are refused while over the limit.
+        if (maxmemory.longValue() > 0 && (cmd.has(CommandFlags.DENYOOM)
+                || (cmd.fullName.equals("exec") && c.multiState() != null && c.multiState().queuedDenyOom()))
+                && overMaxmemory()) {
+            cmd.rejectedCalls.increment();
+            reject(c, cmd, OOM.getMessage());
+            return;
         }
         // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
         MultiState multi = c.multiState();

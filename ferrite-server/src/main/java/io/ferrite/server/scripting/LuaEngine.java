@@ -71,6 +71,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     volatile boolean wrote;
     // Per run, only the script's thread.
     boolean readOnly;
+    boolean allowOom;
     int resp = 2;
     String runningName;      // the script's sha or the function's name
     volatile boolean runningFunction; // FCALL rather than EVAL
@@ -307,7 +308,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
      * Runs a cached script for c (all shard locks held) and writes its reply. Errors become
      * Redis's texts with the " script: sha, on @user_script:N." suffix.
      */
-    void run(Client c, String sha, byte[][] keys, byte[][] args, boolean readOnly) {
+    void run(Client c, String sha, byte[][] keys, byte[][] args, boolean readOnly, int flags) {
+        checkOom(flags);
+        this.allowOom = (flags & (ScriptFlags.ALLOW_OOM | ScriptFlags.NO_WRITES)) != 0;
         env.setGlobal("KEYS", strings(keys));
         env.setGlobal("ARGV", strings(args));
         invoke(c, cache.get(sha), LuaValue.NONE, sha, "user_script", readOnly);
@@ -315,7 +318,18 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
 
     /** FCALL: runs a library function with (KEYS, ARGV) as its two arguments. */
     void runFunction(Client c, FunctionLibraries.Function f, byte[][] keys, byte[][] args, boolean readOnly) {
+        checkOom(f.flags() | ScriptFlags.DECLARED);
+        this.allowOom = (f.flags() & (ScriptFlags.ALLOW_OOM | ScriptFlags.NO_WRITES)) != 0;
         invoke(c, f.callback(), LuaValue.varargsOf(strings(keys), strings(args)), f.name(), "user_function", readOnly);
+    }
+
+    /** A script declaring flags (shebang, or any function) may write: refused over maxmemory unless allow-oom. */
+    private void checkOom(int flags) {
+        if ((flags & ScriptFlags.DECLARED) != 0 && (flags & (ScriptFlags.ALLOW_OOM | ScriptFlags.NO_WRITES)) == 0
+                && server.dispatcher().overMaxmemory()) {
+            throw new io.ferrite.server.protocol.CommandError(
+                    "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+        }
     }
 
     private void invoke(Client c, LuaFunction f, Varargs args, String name, String source, boolean readOnly) {
@@ -429,6 +443,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         }
         if (!cmd.arityOk(n)) return fail("Wrong number of args calling Redis command from script", raise);
         if (cmd.has(CommandFlags.NOSCRIPT)) return fail("This Redis command is not allowed from script", raise);
+        if (cmd.has(CommandFlags.DENYOOM) && !allowOom && server.dispatcher().overMaxmemory()) {
+            return failWith(Dispatcher.OOM.getMessage(), raise);
+        }
         if (cmd.has(CommandFlags.WRITE)) {
             if (readOnly) return fail("Write commands are not allowed from read-only scripts.", raise);
             wrote = true;
@@ -459,8 +476,12 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     }
 
     private LuaValue fail(String text, boolean raise) {
+        return failWith("ERR " + text, raise);
+    }
+
+    private LuaValue failWith(String error, boolean raise) {
         LuaTable t = new LuaTable();
-        t.rawset("err", LuaValue.valueOf("ERR " + text));
+        t.rawset("err", LuaValue.valueOf(error));
         if (raise) {
             t.rawset("line", LuaValue.valueOf(hook.line()));
             throw new LuaError(t);

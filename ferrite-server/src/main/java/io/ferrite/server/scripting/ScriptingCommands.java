@@ -69,7 +69,7 @@ public final class ScriptingCommands {
         byte[][] args = new byte[c.argc() - 3 - nk][];
         for (int i = 0; i < nk; i++) keys[i] = c.arg(3 + i);
         for (int i = 0; i < args.length; i++) args[i] = c.arg(3 + nk + i);
-        e.run(c, sha, keys, args, ro || (flags & ScriptFlags.NO_WRITES) != 0);
+        e.run(c, sha, keys, args, ro || (flags & ScriptFlags.NO_WRITES) != 0, flags);
     }
 
     /** SCRIPT LOAD script: compiles and caches it, answers its SHA1. */

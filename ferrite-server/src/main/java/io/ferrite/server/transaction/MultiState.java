@@ -50,6 +50,12 @@ public final class MultiState {
         queued.add(new Queued(spec, java.util.Arrays.copyOf(argv, argc)));
     }
 
+    /** True when a queued command may grow memory (EXEC is refused over maxmemory then, as in Redis). */
+    public boolean queuedDenyOom() {
+        for (Queued q : queued) if (q.spec().has(io.ferrite.server.command.CommandFlags.DENYOOM)) return true;
+        return false;
+    }
+
     /** Leaves MULTI and forgets the queue (the watches are dropped separately, under locks). */
     void endMulti() {
         active = false;
