@@ -142,7 +142,8 @@ public final class FunctionCommands {
     /** FUNCTION FLUSH [ASYNC|SYNC]. */
     static void flush(Client c) {
         if (c.argc() > 3) {
-            throw new CommandError("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.");
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                    + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try FUNCTION HELP.");
         }
         if (c.argc() == 3 && !StringCommands.is(c.arg(2), "sync") && !StringCommands.is(c.arg(2), "async")) {
             throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");

@@ -198,6 +198,8 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         env.rawset("redis", lock(RedisLib.build(this)));
         env.rawset("cjson", lock(LuaCjson.build()));
         env.rawset("bit", lock(LuaBit.build()));
+        env.rawset("struct", lock(LuaStruct.build()));
+        env.rawset("cmsgpack", lock(LuaCmsgpack.build()));
         env.debuglib = hook;
         SandboxTable meta = new SandboxTable(); // getmetatable(_G) gives a table that cannot be changed
         meta.readOnlyOnly = true;
