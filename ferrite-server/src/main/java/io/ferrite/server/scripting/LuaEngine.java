@@ -35,16 +35,17 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 
 /**
  * One Lua interpreter (LuaJ) per server, shared by every script: the sandboxed Redis 7.2
- * environment (Lua 5.1 surface over LuaJ's 5.2, the {@code redis} table, cjson, bit), the
- * script cache, and the run state that SCRIPT KILL and the BUSY gate read.
+ * environment (Lua 5.1 surface over LuaJ's 5.2, the {@code redis} table, cjson, bit, struct,
+ * cmsgpack), the script cache, the scripting thread, and the run state that SCRIPT KILL and the
+ * BUSY gate read.
  *
- * <p>Scripts run one at a time: EVAL holds every shard lock while it runs, so no other command
- * interleaves and no two scripts share the interpreter. {@code redis.call} runs the command
+ * <p>Scripts run one at a time on the scripting thread, holding every shard lock, so no other
+ * command interleaves and no two scripts share the interpreter. {@code redis.call} runs the command
  * handler directly on the caller's {@link Client}, with the call's arguments swapped in and its
  * reply captured from the client's output buffer, then parsed into Lua values. Differences
  * from Redis: tables are not read-only beyond the global table and the library tables
- * ({@code rawset} on them still works), {@code setfenv} is accepted but does nothing,
- * {@code struct} and {@code cmsgpack} are missing. See docs/adr/0004-lua-engine.md.
+ * ({@code rawset} on them still works), {@code setfenv} is accepted but does nothing. See
+ * docs/adr/0004-lua-engine.md.
  */
 public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     /** The server's engine, created on first use. */
