@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * clients racing in Redis would).
  *
  * <p><b>Delivery.</b> A message is encoded once per protocol (RESP2 array, RESP3 push) and
- * the same bytes are written, retained, to each subscriber's channel. {@code writeAndFlush}
- * from another thread is queued as a task on the subscriber's loop, so the messages of one
- * publisher reach each subscriber in publishing order. A message to the client whose command
+ * the same bytes are appended to each subscriber's outbox, which its own loop writes with one
+ * flush per loop turn however many messages arrived meanwhile (see {@link Subscriptions#offer});
+ * the messages of one publisher reach each subscriber in publishing order. A message to the client whose command
  * raised it is appended after that command's reply instead (Redis 7.2 behaviour; see
  * {@link #flushDeferred}).
  *
@@ -154,18 +154,18 @@ public final class PubSub {
         Channel ch = target.channel();
         if (!ch.isActive()) return;
         server.stats().netOutputBytes.add(bytes.readableBytes());
-        ch.writeAndFlush(bytes.retainedDuplicate(), ch.voidPromise());
-        checkLimits(s, ch);
+        long waiting = s.offer(bytes);
+        checkLimits(s, ch, waiting);
     }
 
     /** Enforces client-output-buffer-limit pubsub on one subscriber after a write. */
-    private void checkLimits(Subscriptions s, Channel ch) {
+    private void checkLimits(Subscriptions s, Channel ch, long waiting) {
         long[] l = limits();
         long hard = l[0], soft = l[1], softSeconds = l[2];
         if (hard == 0 && soft == 0) return;
         ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
         if (out == null) return; // closed meanwhile
-        long pending = out.totalPendingWriteBytes();
+        long pending = out.totalPendingWriteBytes() + waiting;
         if (hard > 0 && pending > hard) {
             s.client.kill();
             return;
