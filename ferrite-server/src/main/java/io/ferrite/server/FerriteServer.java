@@ -22,6 +22,7 @@ import io.ferrite.server.net.NetServer;
 import io.ferrite.server.pubsub.PubSub;
 import io.ferrite.server.pubsub.PubSubCommands;
 import io.ferrite.server.set.SetCommands;
+import io.ferrite.server.sort.SortCommands;
 import io.ferrite.server.string.BitmapCommands;
 import io.ferrite.server.stream.StreamCommands;
 import io.ferrite.server.timeseries.TimeSeriesCommands;
@@ -86,6 +87,7 @@ public final class FerriteServer implements AutoCloseable {
         StringCommands.register(t.group("string"));
         BitmapCommands.register(t.group("bitmap"));
         KeyCommands.register(t.group("generic"));
+        SortCommands.register(t.group("generic"));
         ListCommands.register(t.group("list"));
         ConnectionCommands.register(t.group("connection"));
         ServerCommands.register(t.group("server"));

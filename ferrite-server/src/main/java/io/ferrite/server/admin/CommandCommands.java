@@ -5,12 +5,15 @@ import io.ferrite.server.command.CommandFlags;
 import io.ferrite.server.command.CommandSpec;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.command.Glob;
+import io.ferrite.server.command.KeyFinder;
+import io.ferrite.server.command.UnknownKeySpec;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.RespWriter;
 import io.ferrite.server.string.StringCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,7 +25,9 @@ import java.util.Locale;
  * INFO reports is exactly what the dispatcher checks and locks. The table holds one key range
  * per command (first, last, step), reported both as the legacy triple and as one Redis 7 key
  * spec: begin_search by index, find_keys by range, and flags derived from the command's flags
- * (readonly: RO access; write: RW access update). Ferrite keeps no argument docs, history or
+ * (readonly: RO access; write: RW access update) unless the table names them. Key specs of
+ * unknown position (SORT's BY/GET and STORE keys) follow it, and a command's key finder, when
+ * it has one, answers GETKEYS instead of the range. Ferrite keeps no argument docs, history or
  * tips, so COMMAND DOCS gives the summary and the group, and tips are empty.
  */
 public final class CommandCommands {
@@ -154,21 +159,20 @@ public final class CommandCommands {
         if ((cmd.arity() > 0 && cmd.arity() != argc) || argc < -cmd.arity()) {
             throw new CommandError("ERR Invalid number of arguments specified for command");
         }
-        List<Integer> positions = keynum != null ? keynumPositions(c, keynum, argc) : keyPositions(cmd, argc);
-        if (positions.isEmpty() && !cmd.has(CommandFlags.NO_MANDATORY_KEYS)) {
+        List<KeyFinder.Key> found = findKeys(cmd, Arrays.copyOfRange(c.argv(), 2, c.argc()));
+        if (found.isEmpty() && !cmd.has(CommandFlags.NO_MANDATORY_KEYS)) {
             throw new CommandError("ERR Invalid arguments specified for command");
         }
         RespWriter w = c.reply();
-        w.array(positions.size());
-        List<String> flags = keyFlags(cmd);
-        for (int pos : positions) {
+        w.array(found.size());
+        for (KeyFinder.Key key : found) {
             if (withFlags) {
                 w.array(2);
-                w.bulk(c.arg(pos + 2));
-                w.set(flags.size());
-                for (String f : flags) w.simple(f);
+                w.bulk(c.arg(key.position() + 2));
+                w.set(key.flags().size());
+                for (String f : key.flags()) w.simple(f);
             } else {
-                w.bulk(c.arg(pos + 2));
+                w.bulk(c.arg(key.position() + 2));
             }
         }
     }
@@ -189,19 +193,30 @@ public final class CommandCommands {
             java.util.Map.entry("zinterstore", new int[] {2, 1}), java.util.Map.entry("zdiffstore", new int[] {2, 1}));
 
     /** Key positions of a keynum command, from its numkeys argument; empty when numkeys is not usable. */
-    private static List<Integer> keynumPositions(Client c, int[] keynum, int argc) {
+    private static List<Integer> keynumPositions(byte[][] argv, int[] keynum, int argc) {
         List<Integer> out = new ArrayList<>();
         int at = keynum[0];
         if (at >= argc) return out;
         long n;
         try {
-            n = io.ferrite.server.protocol.Numbers.parseLong(c.arg(at + 2));
+            n = io.ferrite.server.protocol.Numbers.parseLong(argv[at]);
         } catch (CommandError e) {
             return out;
         }
         if (n < 0 || at + n >= argc) return out;
         if (keynum.length > 1) out.add(keynum[1]);
         for (int i = 1; i <= n; i++) out.add(at + i);
+        return out;
+    }
+
+    /** The keys of a call (argv[0] is the command name): its key finder's, else its key range's. */
+    static List<KeyFinder.Key> findKeys(CommandSpec cmd, byte[][] argv) {
+        if (cmd.keyFinder() != null) return cmd.keyFinder().keys(argv, argv.length);
+        List<String> flags = keyFlags(cmd);
+        List<KeyFinder.Key> out = new ArrayList<>();
+        int[] keynum = KEYNUM.get(cmd.fullName());
+        List<Integer> positions = keynum != null ? keynumPositions(argv, keynum, argv.length) : keyPositions(cmd, argv.length);
+        for (int pos : positions) out.add(new KeyFinder.Key(pos, flags));
         return out;
     }
 
@@ -261,8 +276,9 @@ public final class CommandCommands {
         for (String a : acl) w.simple(a);
         w.set(0); // tips
         if (keys) {
-            w.set(1);
+            w.set(1 + cmd.unknownKeySpecs().size());
             writeKeySpec(w, cmd);
+            for (UnknownKeySpec spec : cmd.unknownKeySpecs()) writeUnknownKeySpec(w, spec);
         } else {
             w.set(0);
         }
@@ -303,7 +319,26 @@ public final class CommandCommands {
         w.integer(0);
     }
 
+    /** A key spec with unknown begin_search and find_keys; Redis puts its notes first. */
+    private static void writeUnknownKeySpec(RespWriter w, UnknownKeySpec spec) {
+        w.map(4);
+        w.bulk("notes");
+        w.bulk(spec.notes());
+        w.bulk("flags");
+        w.set(spec.flags().size());
+        for (String f : spec.flags()) w.simple(f);
+        for (String part : new String[] {"begin_search", "find_keys"}) {
+            w.bulk(part);
+            w.map(2);
+            w.bulk("type");
+            w.bulk("unknown");
+            w.bulk("spec");
+            w.map(0);
+        }
+    }
+
     static List<String> keyFlags(CommandSpec cmd) {
+        if (cmd.rangeKeyFlags() != null) return cmd.rangeKeyFlags();
         if (cmd.has(CommandFlags.WRITE)) return List.of("RW", "access", "update");
         return List.of("RO", "access");
     }

@@ -2,6 +2,7 @@ package io.ferrite.server.command;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,6 +25,13 @@ public final class CommandSpec {
     final String summary;
     final Map<String, CommandSpec> subcommands;
     final CommandSpec parent;
+    // Set by the table builder, never after the table is built (hence not final): the Redis 7
+    // key-spec flags of the key range when the command flags do not imply them (SORT writes but
+    // only reads its range key), key specs Ferrite cannot express as a range, and the function
+    // that finds the keys where the range cannot (Redis's getkeys_proc).
+    List<String> rangeKeyFlags;
+    List<UnknownKeySpec> unknownKeySpecs = List.of();
+    KeyFinder keyFinder;
 
     // INFO commandstats; LongAdder cells are per thread, summed on read.
     final LongAdder calls = new LongAdder();
@@ -61,6 +69,12 @@ public final class CommandSpec {
     public String summary() { return summary; }
     public CommandSpec parent() { return parent; }
     public boolean isContainer() { return subcommands != null; }
+    /** The key-spec flags of the key range set by the table, or null when the command flags imply them. */
+    public List<String> rangeKeyFlags() { return rangeKeyFlags; }
+    /** Key specs reported after the range's, whose keys only the command itself finds. */
+    public List<UnknownKeySpec> unknownKeySpecs() { return unknownKeySpecs; }
+    /** Finds the keys of a call when the range alone does not (SORT ... STORE), or null. */
+    public KeyFinder keyFinder() { return keyFinder; }
     public Map<String, CommandSpec> subcommands() {
         return subcommands == null ? Map.of() : Collections.unmodifiableMap(subcommands);
     }

@@ -1,8 +1,10 @@
 package io.ferrite.server.command;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -80,6 +82,7 @@ public final class CommandTable {
     public static final class Builder {
         private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
         private String group = "generic";
+        private CommandSpec last;
 
         /** Commands added after this belong to the Redis command group {@code name}. */
         public Builder group(String name) {
@@ -102,8 +105,32 @@ public final class CommandTable {
             if (byName.containsKey(n)) throw new IllegalStateException("duplicate command " + n);
             long f = CommandFlags.parse(flags);
             if (firstKey == 0 && (f & CommandFlags.LOCK_ALL) == 0) f |= CommandFlags.NO_KEYS;
-            byName.put(n, new CommandSpec(n, null, arity, f, AclCategories.parse(acl), firstKey, lastKey, step,
-                    handler, group, summary, false));
+            last = new CommandSpec(n, null, arity, f, AclCategories.parse(acl), firstKey, lastKey, step, handler,
+                    group, summary, false);
+            byName.put(n, last);
+            return this;
+        }
+
+        /**
+         * The key-spec flags ("RO access") of the last added command's key range, when its
+         * command flags do not imply them.
+         */
+        public Builder rangeKeyFlags(String flags) {
+            last.rangeKeyFlags = List.of(flags.trim().split("\\s+"));
+            return this;
+        }
+
+        /** Adds to the last added command a key spec of unknown position (flags "RO access"), with Redis's notes. */
+        public Builder unknownKeySpec(String flags, String notes) {
+            List<UnknownKeySpec> specs = new ArrayList<>(last.unknownKeySpecs);
+            specs.add(new UnknownKeySpec(List.of(flags.trim().split("\\s+")), notes));
+            last.unknownKeySpecs = List.copyOf(specs);
+            return this;
+        }
+
+        /** How COMMAND GETKEYS finds the last added command's keys when its key range does not say. */
+        public Builder keyFinder(KeyFinder finder) {
+            last.keyFinder = finder;
             return this;
         }
 

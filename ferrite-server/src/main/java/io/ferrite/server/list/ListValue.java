@@ -3,6 +3,7 @@ package io.ferrite.server.list;
 import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.Numbers;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A list value: a doubly linked list of nodes, each node a ring of element arrays. Owned by
@@ -507,6 +508,19 @@ public final class ListValue implements Value {
     }
 
     // ---- building (RESTORE)
+
+    /**
+     * A new list of these elements in order, built as Redis builds SORT ... STORE's result: a
+     * quicklist filled from the tail with the given node limit, which becomes a listpack when
+     * it fits in one node (t_list.c listTypeTryConversion, LIST_CONV_AUTO). The arrays are
+     * stored as they are; they must not change afterwards.
+     */
+    public static ListValue of(List<byte[]> elements, int fill) {
+        ListValue l = quicklistFor(fill);
+        for (byte[] e : elements) l.push(e, false);
+        l.convertAuto(fill);
+        return l;
+    }
 
     /** An empty quicklist with the given node limit, to be filled with {@link #push} then {@link #convertAuto}. */
     static ListValue quicklistFor(int fill) {

@@ -101,6 +101,96 @@ public final class Numbers {
         return d;
     }
 
+    /**
+     * What C's {@code strtod} reads from the whole of b, the way SORT reads a weight (sort.c:
+     * strtod, then "nothing left, no ERANGE, not NaN"); NaN when that check fails. Accepted:
+     * leading white space, a sign, decimal digits with an optional fraction and exponent,
+     * hexadecimal ("0x1.8p1", the binary exponent optional), "inf" and "infinity" in any case.
+     * Refused: anything after the number (trailing space included), "nan", and what glibc
+     * reports as ERANGE: overflow, and underflow (a result below the smallest normal double
+     * that is not exactly the value written). The text ends at its first NUL byte as a C
+     * string does, so "" reads as 0: strtod converts nothing and stops on the terminator.
+     */
+    public static double strtod(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) n++;
+        if (n == 0) return 0;
+        int i = 0;
+        while (i < n && isSpace(b[i])) i++;
+        int start = i;
+        boolean negative = false;
+        if (i < n && (b[i] == '+' || b[i] == '-')) negative = b[i++] == '-';
+        if (i < n && (b[i] | 0x20) == 'i') {
+            if (matchesWord(b, i, n, "infinity") || matchesWord(b, i, n, "inf")) {
+                return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
+            return Double.NaN;
+        }
+        boolean hex = i + 1 < n && b[i] == '0' && (b[i + 1] | 0x20) == 'x';
+        int intFrom = hex ? i + 2 : i, j = intFrom;
+        while (j < n && isDigit(b[j], hex)) j++;
+        int intEnd = j, fracFrom = j;
+        if (j < n && b[j] == '.') {
+            fracFrom = ++j;
+            while (j < n && isDigit(b[j], hex)) j++;
+        }
+        int fracEnd = j;
+        if (intEnd == intFrom && fracEnd == fracFrom) return Double.NaN; // nothing converted: "-", ".", "0x"
+        long exponent = 0;
+        boolean hasExponent = false;
+        if (j < n && (b[j] | 0x20) == (hex ? 'p' : 'e')) {
+            int k = j + 1;
+            boolean expNegative = k < n && b[k] == '-';
+            if (k < n && (b[k] == '+' || b[k] == '-')) k++;
+            int expFrom = k;
+            for (; k < n && b[k] >= '0' && b[k] <= '9'; k++) exponent = Math.min(exponent * 10 + b[k] - '0', 1L << 40);
+            if (k == expFrom) return Double.NaN; // "1e": strtod stops before the 'e'
+            if (expNegative) exponent = -exponent;
+            hasExponent = true;
+            j = k;
+        }
+        if (j != n) return Double.NaN;
+        String text = new String(b, start, n - start, StandardCharsets.US_ASCII);
+        // Java's hexadecimal form needs the binary exponent that C makes optional.
+        double d = Double.parseDouble(hex && !hasExponent ? text + "p0" : text);
+        if (Double.isInfinite(d)) return Double.NaN;
+        if (Math.abs(d) < Double.MIN_NORMAL) {
+            int last = lastNonZeroDigit(b, intFrom, intEnd, fracFrom, fracEnd);
+            if (last < 0) return d; // a zero written as zero
+            if (d == 0) return Double.NaN; // a non-zero value lost entirely
+            boolean exact = hex ? hexLowestBit(b, last, intEnd, fracFrom, exponent) >= -1074
+                    : new BigDecimal(text.trim()).compareTo(new BigDecimal(d)) == 0;
+            if (!exact) return Double.NaN;
+        }
+        return d;
+    }
+
+    /** The index of the last digit other than '0' among the mantissa digits, or -1. */
+    private static int lastNonZeroDigit(byte[] b, int intFrom, int intEnd, int fracFrom, int fracEnd) {
+        for (int k = fracEnd - 1; k >= fracFrom; k--) if (b[k] != '0') return k;
+        for (int k = intEnd - 1; k >= intFrom; k--) if (b[k] != '0') return k;
+        return -1;
+    }
+
+    /** The binary exponent of the lowest set bit of a hexadecimal mantissa whose last non-zero digit is b[last]. */
+    private static long hexLowestBit(byte[] b, int last, int intEnd, int fracFrom, long exponent) {
+        long weight = last < intEnd ? 4L * (intEnd - 1 - last) : -4L * (last - fracFrom + 1);
+        return weight + Integer.numberOfTrailingZeros(Character.digit(b[last], 16)) + exponent;
+    }
+
+    private static boolean isDigit(byte c, boolean hex) {
+        if (c >= '0' && c <= '9') return true;
+        int l = c | 0x20;
+        return hex && l >= 'a' && l <= 'f';
+    }
+
+    /** Whether b[from..end) is exactly word (lower case), ignoring case. */
+    private static boolean matchesWord(byte[] b, int from, int end, String word) {
+        if (end - from != word.length()) return false;
+        for (int k = 0; k < word.length(); k++) if ((b[from + k] | 0x20) != word.charAt(k)) return false;
+        return true;
+    }
+
     private static boolean isSpace(byte c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
     }

@@ -398,6 +398,14 @@ public final class SortedSet implements Value {
         if (members != null && sizeHint > maxEntries) toSkiplist((int) Math.min(sizeHint, 1 << 20));
     }
 
+    /**
+     * Converts a listpack set to skiplist (zsetConvert to OBJ_ENCODING_SKIPLIST): SORT does this
+     * to every sorted set it reads, so OBJECT ENCODING tells the same afterwards as in Redis.
+     */
+    public void convertToSkiplist() {
+        if (members != null) toSkiplist(size);
+    }
+
     private void toSkiplist(int capacity) {
         SkipList l = new SkipList();
         BytesMap<SkipList.Node> d = new BytesMap<>(Math.max(capacity, size));

@@ -24,6 +24,28 @@ class NumbersTest {
         assertThat(Numbers.isLong(b("-9223372036854775807"))).isTrue();
     }
 
+    /** Expected values are glibc's strtod with SORT's check (nothing left, no ERANGE, not NaN). */
+    @Test
+    void strtodReadsWholeStringsAsGlibcDoes() {
+        String[][] good = {{"", "0"}, {" 12", "12"}, {"\t7", "7"}, {" +3", "3"}, {"0x10", "16"}, {"0X1.8p1", "3"},
+                {"0x.8", "0.5"}, {"0x1.", "1"}, {"1E5", "100000"}, {".5", "0.5"}, {"5.", "5"}, {"00012", "12"},
+                {"-0", "-0.0"}, {"0e-999", "0"}, {"inf", "Infinity"}, {"-INF", "-Infinity"}, {"Infinity", "Infinity"},
+                {"+.5e-1", "0.05"}, {"1.7976931348623157e308", "1.7976931348623157e308"},
+                {"2.2250738585072014e-308", "2.2250738585072014e-308"}, {"0x1P-1022", "2.2250738585072014e-308"},
+                // A subnormal written exactly is no underflow for glibc.
+                {"0x1p-1074", "4.9e-324"}, {"0x1p-1030", "8.691694759793755e-311"}};
+        for (String[] g : good) {
+            assertThat(Numbers.strtod(b(g[0]))).as(g[0]).isEqualTo(Double.parseDouble(g[1]));
+        }
+        String[] bad = {" ", "12 ", "0x", "0x1p", "1e", "1e+", ".", "-", "+", "infinit", "nan", "NaN(123)", "1e400",
+                "-1e400", "1e-310", "1e-400", "4.9e-324", "2.2250738585072011e-308", "0x1p1024",
+                "1.7976931348623159e308", "1_0", "0x1g", "++1", "0x3p-1075", "1e-99999999999999"};
+        for (String x : bad) assertThat(Numbers.strtod(b(x))).as(x).isNaN();
+        // A C string ends at its first NUL byte.
+        assertThat(Numbers.strtod(new byte[] {'4', 0, 'x'})).isEqualTo(4.0);
+        assertThat(Numbers.strtod(new byte[] {0, 'x'})).isZero();
+    }
+
     @Test
     void formatsDoublesLikeRedis72() {
         assertThat(Numbers.formatDoubleString(0.1)).isEqualTo("0.1");
