@@ -286,7 +286,7 @@ public final class StreamCommands {
         }
         s.append(ms, seq, c.argv(), fieldPos, c.argc(), nodeMaxEntries(c), nodeMaxBytes(c));
         byte[] reply = new StreamId(ms, seq).toBytes();
-        trim(s, a);
+        boolean trimmed = trim(s, a) > 0;
         if (e == null) {
             db.add(key, s); // signals waiters
         } else {
@@ -294,6 +294,7 @@ public final class StreamCommands {
             db.signalReady(key);
         }
         KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xadd", key);
+        if (trimmed) KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xtrim", key);
         c.reply().bulk(reply);
     }
 
@@ -307,7 +308,10 @@ public final class StreamCommands {
         }
         Stream s = stream(e);
         long n = trim(s, a);
-        if (n > 0) c.db().touched(e);
+        if (n > 0) {
+            c.db().touched(e);
+            KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xtrim", c.arg(1));
+        }
         c.reply().integer(n);
     }
 
@@ -373,7 +377,10 @@ public final class StreamCommands {
         StreamId[] ids = parseIds(c, 2, c.argc());
         long deleted = 0;
         for (StreamId id : ids) if (s.delete(id)) deleted++;
-        if (deleted > 0) c.db().touched(e);
+        if (deleted > 0) {
+            c.db().touched(e);
+            KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xdel", c.arg(1));
+        }
         c.reply().integer(deleted);
     }
 
@@ -416,6 +423,7 @@ public final class StreamCommands {
             s.maxDelSeq = maxDel.seq();
         }
         c.db().touched(e);
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xsetid", c.arg(1));
         c.reply().ok();
     }
 
@@ -534,7 +542,7 @@ public final class StreamCommands {
             byte[] key = c.arg(streamsArg + k);
             if (xreadgroup) {
                 StreamConsumerGroup g = groups[k];
-                StreamConsumerGroup.Consumer consumer = g.consumerOrCreate(consumerName, now);
+                StreamConsumerGroup.Consumer consumer = consumer(c, g, key, consumerName, now);
                 consumer.seenTime = now;
                 if (!newOnly[k]) {
                     served.add(new Served(key, historyRead(s, consumer, ids[k], count, now), null));
@@ -713,6 +721,15 @@ public final class StreamCommands {
     }
 
     /** XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n] */
+    /** The named consumer of g, created if needed with its "xgroup-createconsumer" event, as Redis does. */
+    private static StreamConsumerGroup.Consumer consumer(Client c, StreamConsumerGroup g, byte[] key, byte[] name, long now) {
+        StreamConsumerGroup.Consumer consumer = g.consumer(name);
+        if (consumer != null) return consumer;
+        consumer = g.consumerOrCreate(name, now);
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
+        return consumer;
+    }
+
     static void xgroupCreate(Client c) {
         long[] opts = groupOptions(c, true);
         boolean mkstream = opts[0] == 1;
@@ -733,6 +750,7 @@ public final class StreamCommands {
             c.db().touched(e);
         }
         if (s.createGroup(c.arg(3), id, opts[1]) == null) throw BUSYGROUP;
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xgroup-create", c.arg(2));
         c.reply().ok();
     }
 
@@ -744,6 +762,7 @@ public final class StreamCommands {
         if (c.argc() != 5 && c.argc() != 7) throw subcommandSyntax(c);
         g.lastId = isExactly(c.arg(4), '$') ? s.lastId() : StreamId.parse(c.arg(4), 0, false);
         g.entriesRead = opts[1];
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xgroup-setid", c.arg(2));
         c.reply().ok();
     }
 
@@ -757,6 +776,7 @@ public final class StreamCommands {
         }
         s.groups.remove(g.name);
         c.db().signalReady(c.arg(2));
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xgroup-destroy", c.arg(2));
         c.reply().integer(1);
     }
 
@@ -768,6 +788,7 @@ public final class StreamCommands {
             return;
         }
         g.consumerOrCreate(c.arg(4), Clock.now());
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xgroup-createconsumer", c.arg(2));
         c.reply().integer(1);
     }
 
@@ -776,7 +797,13 @@ public final class StreamCommands {
         Stream s = xgroupStream(c);
         StreamConsumerGroup g = existingGroup(c, s);
         StreamConsumerGroup.Consumer consumer = g.consumer(c.arg(4));
-        c.reply().integer(consumer == null ? 0 : g.deleteConsumer(consumer));
+        if (consumer == null) {
+            c.reply().integer(0);
+            return;
+        }
+        long pending = g.deleteConsumer(consumer);
+        KeyspaceEvents.notify(c, KeyspaceEvents.STREAM, "xgroup-delconsumer", c.arg(2));
+        c.reply().integer(pending);
     }
 
     private static final String[] XGROUP_HELP = {
@@ -954,7 +981,7 @@ public final class StreamCommands {
         }
         if (lastId.compareTo(g.lastId) > 0) g.lastId = lastId;
         if (deliveryTime == -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
-        StreamConsumerGroup.Consumer consumer = g.consumerOrCreate(c.arg(3), now);
+        StreamConsumerGroup.Consumer consumer = consumer(c, g, c.arg(1), c.arg(3), now);
         consumer.seenTime = now;
         List<Object> out = new ArrayList<>();
         for (StreamId id : ids) {
@@ -1012,7 +1039,7 @@ public final class StreamCommands {
         StreamConsumerGroup g = s == null ? null : s.group(c.arg(2));
         if (g == null) throw noGroup(c.arg(1), c.arg(2));
         long now = Clock.now();
-        StreamConsumerGroup.Consumer consumer = g.consumerOrCreate(c.arg(3), now);
+        StreamConsumerGroup.Consumer consumer = consumer(c, g, c.arg(1), c.arg(3), now);
         consumer.seenTime = now;
         long attempts = count * 10;
         List<Object> claimed = new ArrayList<>();

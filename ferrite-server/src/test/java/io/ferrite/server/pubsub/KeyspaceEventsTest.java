@@ -120,4 +120,29 @@ class KeyspaceEventsTest {
             }
         }
     }
+
+    @Test
+    void streamConsumerGroupsEmitTheirEvents() throws Exception {
+        try (Jedis j = ferrite.jedis(); RawConnection sub = subscribeAll()) {
+            j.configSet("notify-keyspace-events", "Kt");
+            try {
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XGROUP, "CREATE", "ms", "g", "$", "MKSTREAM");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XGROUP, "CREATECONSUMER", "ms", "g", "Bob");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "ms", "1", "f", "A");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XREADGROUP, "GROUP", "g", "Alice", "STREAMS", "ms", ">");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XCLAIM, "ms", "g", "Mike", "0", "1-0", "FORCE");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XGROUP, "DELCONSUMER", "ms", "g", "Lee"); // none: no event
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XAUTOCLAIM, "ms", "g", "Bob", "0", "1-0"); // exists
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XGROUP, "DELCONSUMER", "ms", "g", "Bob");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XDEL, "ms", "1-0");
+                j.sendCommand(redis.clients.jedis.Protocol.Command.XGROUP, "DESTROY", "ms", "g");
+                for (String event : new String[] {"xgroup-create", "xgroup-createconsumer", "xadd",
+                        "xgroup-createconsumer", "xgroup-createconsumer", "xgroup-delconsumer", "xdel", "xgroup-destroy"}) {
+                    assertThat(sub.readReply()).isEqualTo(pmessage("__keyspace@0__:ms", event));
+                }
+            } finally {
+                j.configSet("notify-keyspace-events", "");
+            }
+        }
+    }
 }
