@@ -125,6 +125,14 @@ public final class FerriteServer implements AutoCloseable {
     public int port() { return net.port(); }
     public FerriteConfig config() { return config; }
     public Keyspace keyspace() { return keyspace; }
+
+    private io.ferrite.server.keyspace.Evictor evictor;
+
+    /** maxmemory accounting and eviction. */
+    public synchronized io.ferrite.server.keyspace.Evictor evictor() {
+        if (evictor == null) evictor = new io.ferrite.server.keyspace.Evictor(keyspace, config);
+        return evictor;
+    }
     public CommandTable commandTable() { return commandTable; }
     public ClientRegistry clients() { return clients; }
     public ServerStats stats() { return stats; }

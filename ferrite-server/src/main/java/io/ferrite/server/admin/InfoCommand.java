@@ -262,7 +262,7 @@ public final class InfoCommand {
         o.field("expired_stale_perc", "0.00");
         o.field("expired_time_cap_reached_count", 0);
         o.field("expire_cycle_cpu_milliseconds", 0);
-        o.field("evicted_keys", 0);
+        o.field("evicted_keys", ks.evictedKeys.sum());
         o.field("evicted_clients", 0);
         o.field("total_eviction_exceeded_time", 0);
         o.field("current_eviction_exceeded_time", 0);

@@ -2,7 +2,7 @@ package io.ferrite.server.admin;
 
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.keyspace.DbEntry;
-import io.ferrite.server.keyspace.DumpFormat;
+import io.ferrite.server.keyspace.Evictor;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
@@ -12,17 +12,13 @@ import io.ferrite.server.string.StringCommands;
  * MEMORY USAGE / MEMORY HELP. Spec: https://redis.io/docs/latest/commands/memory-usage/
  *
  * <p>MEMORY USAGE is an estimate, as in Redis. Ferrite's: the key entry (object header,
- * references, expiry and hash fields: {@link #ENTRY_OVERHEAD}), the key and a string value as
- * {@code byte[]}s, and for other types the size of their serialized DUMP form plus the same
- * per-entry overhead per element when the type cannot be serialized yet. It is meant for
- * comparing keys with each other, not for summing to the heap size.
+ * references, expiry and hash fields), the key and a string value as {@code byte[]}s, and for
+ * other types the size of their serialized DUMP form: {@link Evictor#estimate}, which eviction
+ * uses too. It is meant for comparing keys with each other, not for summing to the heap size.
  */
 public final class MemoryCommands {
     private MemoryCommands() {}
 
-    /** DbEntry with compact object headers: header 8, key/value/next refs 12, hash 4, index 4, clock 4, expiry 8. */
-    static final long ENTRY_OVERHEAD = 40;
-    private static final long ARRAY_HEADER = 16;
 
     static void register(CommandTable.Builder t) {
         t.container("memory", -2, "", "")
@@ -42,16 +38,7 @@ public final class MemoryCommands {
             c.reply().nullBulk();
             return;
         }
-        long bytes = ENTRY_OVERHEAD + ARRAY_HEADER + e.key().length;
-        if (e.value() instanceof byte[] b) {
-            bytes += ARRAY_HEADER + b.length;
-        } else {
-            try {
-                bytes += DumpFormat.dump(e.value()).length + ENTRY_OVERHEAD;
-            } catch (CommandError notSerializable) {
-                bytes += 1024; // streams and time series have no DUMP form yet: a flat guess
-            }
-        }
+        long bytes = Evictor.estimate(e);
         c.reply().integer(bytes);
     }
 

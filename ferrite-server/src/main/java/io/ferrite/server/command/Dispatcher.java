@@ -59,6 +59,7 @@ public final class Dispatcher {
         this.slowLog = server.slowLog();
         this.monitors = server.monitors();
         this.maxmemory = server.config().maxmemory;
+        this.evictor = server.evictor();
         this.watchedKeys = new WatchedKeys(keyspace);
     }
 
@@ -84,16 +85,11 @@ public final class Dispatcher {
     public static final CommandError OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
     private final io.ferrite.server.config.ConfigParam maxmemory;
 
-    /**
-     * True when maxmemory is set and the heap in use (live data and not yet collected garbage:
-     * the JVM gives no cheaper exact figure) exceeds it. Ferrite evicts nothing: every
-     * maxmemory-policy behaves as noeviction.
-     */
+    private final io.ferrite.server.keyspace.Evictor evictor;
+
+    /** True when maxmemory is set and used memory exceeds it (see {@link io.ferrite.server.keyspace.Evictor}). */
     public boolean overMaxmemory() {
-        long limit = maxmemory.longValue();
-        if (limit <= 0) return false;
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory() > limit;
+        return maxmemory.longValue() > 0 && evictor.overLimit();
     }
 
     public void scriptGate(ScriptGate g) { this.scriptGate = g; }
@@ -144,13 +140,22 @@ public final class Dispatcher {
             }
             if (cmd.fullName.equals("ping")) cmd = SUBSCRIBER_PING;
         }
-        // maxmemory (noeviction): commands that may grow memory are refused while over the limit.
-        if (maxmemory.longValue() > 0 && (cmd.has(CommandFlags.DENYOOM)
-                || (cmd.fullName.equals("exec") && c.multiState() != null && c.multiState().queuedDenyOom()))
-                && overMaxmemory()) {
+        // maxmemory: over the limit, evict by policy (before the command takes its locks);
+        // if that cannot get under it, commands that may grow memory are refused.
+        if (maxmemory.longValue() > 0 && evictor.overLimit() && !evictor.evict() && (cmd.has(CommandFlags.DENYOOM)
+                || (cmd.fullName.equals("exec") && c.multiState() != null && c.multiState().queuedDenyOom()))) {
             cmd.rejectedCalls.increment();
             reject(c, cmd, OOM.getMessage());
             return;
+        }
+        // A script past busy-reply-threshold: BUSY, also for commands that MULTI would queue.
+        ScriptGate busyGate = scriptGate;
+        if (busyGate != null && !cmd.has(CommandFlags.ALLOW_BUSY)) {
+            CommandError busy = busyGate.busy();
+            if (busy != null) {
+                reject(c, cmd, busy.getMessage());
+                return;
+            }
         }
         // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
         MultiState multi = c.multiState();
@@ -170,13 +175,6 @@ public final class Dispatcher {
             if (cmd.fullName.equals("reset")) TransactionCommands.reset(c);
         }
         ScriptGate gate = scriptGate;
-        if (gate != null && !cmd.has(CommandFlags.ALLOW_BUSY)) {
-            CommandError busy = gate.busy();
-            if (busy != null) {
-                reject(c, cmd, busy.getMessage());
-                return;
-            }
-        }
         if ((cmd.flags & CommandFlags.SCRIPT_THREAD) != 0) {
             runOnScriptThread(c, cmd, gate != null ? gate : server.scripting());
             return;

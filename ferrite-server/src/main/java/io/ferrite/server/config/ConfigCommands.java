@@ -68,6 +68,8 @@ public final class ConfigCommands {
         FerriteConfig config = c.server().config();
         String err = config.setAll(pairs, protectedAllowed(c), changed -> apply(c, changed));
         if (err != null) throw new CommandError("ERR " + err);
+        // A lower maxmemory evicts at once, as Redis's performEvictions on CONFIG SET (no locks held here).
+        if (config.maxmemory.longValue() > 0) c.server().evictor().evict();
         c.reply().ok();
     }
 

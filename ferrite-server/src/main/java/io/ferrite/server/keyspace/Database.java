@@ -32,7 +32,7 @@ public final class Database {
     public void keyEvents(KeyEvents listener) { this.keyEvents = listener; }
 
     // Redis's NOTIFY_EXPIRED / NOTIFY_NEW bits (config.FerriteConfig.NOTIFY_*).
-    private static final int NOTIFY_EXPIRED = 1 << 8, NOTIFY_NEW = 1 << 14;
+    private static final int NOTIFY_EXPIRED = 1 << 8, NOTIFY_EVICTED = 1 << 9, NOTIFY_NEW = 1 << 14;
 
     /** A key removed because it expired: the "expired" event. Caller holds its shard lock. */
     void expiredEvent(byte[] key) {
@@ -245,6 +245,16 @@ public final class Database {
     // error at once, as Redis's signalDeletedKeyAsReady does; list and zset waiters re-block.
     private void signalRemoved(DbEntry e) {
         if (!(e.value instanceof byte[])) keyspace.signalReady(this, e.key);
+    }
+
+    /** maxmemory eviction of e (caller holds its shard lock): removed, with the "evicted" event. */
+    void evict(DbEntry e) {
+        table(e.hash).remove(e);
+        stats.dirty.increment();
+        modified(e.key);
+        signalRemoved(e);
+        KeyEvents k = keyEvents;
+        if (k != null) k.event(this, NOTIFY_EVICTED, "evicted", e.key);
     }
 
     /** Removes a live entry obtained from a lookup. */

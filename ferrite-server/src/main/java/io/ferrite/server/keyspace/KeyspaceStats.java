@@ -11,11 +11,13 @@ public final class KeyspaceStats {
     public final LongAdder hits = new LongAdder();
     public final LongAdder misses = new LongAdder();
     public final LongAdder expiredKeys = new LongAdder();
+    public final LongAdder evictedKeys = new LongAdder();
     public final LongAdder dirty = new LongAdder();
 
     public void reset() {
         hits.reset();
         misses.reset();
         expiredKeys.reset();
+        evictedKeys.reset();
     }
 }
