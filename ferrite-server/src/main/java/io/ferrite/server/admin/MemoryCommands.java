@@ -49,7 +49,7 @@ public final class MemoryCommands {
             try {
                 bytes += DumpFormat.dump(e.value()).length + ENTRY_OVERHEAD;
             } catch (CommandError notSerializable) {
-                bytes += 1024; // streams and time series have no DUMP form yet: a flat guess
+                bytes += 1024; // time series have no DUMP form yet: a flat guess
             }
         }
         c.reply().integer(bytes);
