@@ -7,7 +7,7 @@ package io.ferrite.server.keyspace;
  *
  * <p>Byte-at-a-time over a 256-entry table; payloads are single values, so this is not a hot path.
  */
-final class Crc64 {
+public final class Crc64 {
     private static final long REFLECTED_POLY = Long.reverse(0xad93d23594c935a9L);
     private static final long[] TABLE = new long[256];
 
@@ -22,7 +22,7 @@ final class Crc64 {
     private Crc64() {}
 
     /** Continues {@code crc} over {@code len} bytes of {@code b} from {@code off}. Start with 0. */
-    static long update(long crc, byte[] b, int off, int len) {
+    public static long update(long crc, byte[] b, int off, int len) {
         for (int i = off, end = off + len; i < end; i++) crc = TABLE[(int) ((crc ^ b[i]) & 0xff)] ^ (crc >>> 8);
         return crc;
     }

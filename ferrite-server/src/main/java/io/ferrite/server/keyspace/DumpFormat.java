@@ -5,6 +5,8 @@ import io.ferrite.server.list.ListDump;
 import io.ferrite.server.list.ListValue;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.set.SetValue;
+import io.ferrite.server.stream.Stream;
+import io.ferrite.server.stream.StreamDump;
 import io.ferrite.server.zset.SortedSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,10 @@ import java.util.List;
  *       bytes, or a canonical integer of at most 32 bits as a 1/2/4-byte little-endian integer, or
  *       (only when reading: Redis writes it for compressible strings over 20 bytes) an LZF block,
  *       see {@link Lzf}.</li>
- *   <li><b>RDB version</b>: Ferrite writes 11 (Redis 7.2) and reads any version up to 11; the
- *       string encoding has not changed since RDB 1.</li>
+ *   <li><b>RDB version</b>: Ferrite writes 10 (Redis 7.0) and reads any version up to 11 (Redis
+ *       7.2). Every body Ferrite writes is one RDB 10 knows (streams as STREAM_LISTPACKS_2, see
+ *       {@link StreamDump}), so Redis 7.0 and 7.2 both restore Ferrite's payloads; a Redis 7.0
+ *       refuses any payload whose footer says 11.</li>
  *   <li><b>CRC-64</b>: {@link Crc64} over everything before it, version included.</li>
  * </ul>
  *
@@ -37,8 +41,10 @@ import java.util.List;
  * {@link RdbInput}). Types without a case cannot be dumped yet.
  */
 public final class DumpFormat {
-    /** The RDB version written in footers (Redis 7.2's); payloads up to this version restore. */
-    public static final int RDB_VERSION = 11;
+    /** The RDB version written in footers: Redis 7.0's, the newest that 7.0 restores. */
+    public static final int RDB_VERSION = 10;
+    /** The newest RDB version read (Redis 7.2's). */
+    public static final int RDB_VERSION_MAX = 11;
     static final int TYPE_STRING = 0;
     static final int TYPE_SET = 2, TYPE_HASH = 4, TYPE_SET_INTSET = 11, TYPE_HASH_LISTPACK = 16, TYPE_SET_LISTPACK = 20;
     static final int TYPE_ZSET = 3;      // scores as length-prefixed text (RDB < 8)
@@ -92,6 +98,9 @@ public final class DumpFormat {
                     out.writeLittleEndian(Double.doubleToRawLongBits(score), 8);
                 });
             }
+        } else if (value instanceof Stream st) {
+            out.writeByte(StreamDump.RDB_TYPE_STREAM_LISTPACKS_2);
+            StreamDump.write(st, out);
         } else {
             throw NOT_SUPPORTED;
         }
@@ -115,7 +124,7 @@ public final class DumpFormat {
         int n = payload.length;
         if (n < FOOTER) return false;
         int version = (payload[n - FOOTER] & 0xff) | (payload[n - FOOTER + 1] & 0xff) << 8;
-        if (version > RDB_VERSION) return false;
+        if (version > RDB_VERSION_MAX) return false;
         long crc = Crc64.update(0, payload, 0, n - 8);
         for (int i = 0; i < 8; i++) if (payload[n - 8 + i] != (byte) (crc >>> (8 * i))) return false;
         return true;
@@ -195,6 +204,8 @@ public final class DumpFormat {
             case TYPE_SET_INTSET -> orBadFormat(SetValue.loadIntset(in.readString(), SetValue.Limits.DEFAULT));
             case TYPE_ZSET, TYPE_ZSET_2 -> readSortedSet(in, type == TYPE_ZSET_2);
             case TYPE_ZSET_LISTPACK -> sortedSetFromListpack(listpack(in.readString()));
+            case StreamDump.RDB_TYPE_STREAM_LISTPACKS, StreamDump.RDB_TYPE_STREAM_LISTPACKS_2,
+                    StreamDump.RDB_TYPE_STREAM_LISTPACKS_3 -> StreamDump.read(type, in);
             default -> throw BAD_FORMAT;
         };
     }

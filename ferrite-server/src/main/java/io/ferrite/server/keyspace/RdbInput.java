@@ -42,7 +42,8 @@ public final class RdbInput {
         return v;
     }
 
-    private long readBigEndian(int bytes) {
+    /** A big-endian integer of {@code bytes} bytes (RDB 32/64-bit lengths, raw stream IDs). */
+    public long readBigEndian(int bytes) {
         if (end - pos < bytes) throw new Malformed("truncated");
         long v = 0;
         for (int i = 0; i < bytes; i++) v = (v << 8) | (buf[pos++] & 0xff);

@@ -51,18 +51,25 @@ public final class RdbOutput {
         for (int i = 0; i < bytes; i++) buf[size++] = (byte) (v >>> (8 * i));
     }
 
+    /** A big-endian integer of {@code bytes} bytes (raw stream IDs). */
+    public void writeBigEndian(long v, int bytes) {
+        ensure(bytes);
+        for (int i = bytes - 1; i >= 0; i--) buf[size++] = (byte) (v >>> (8 * i));
+    }
+
+    /** A length; a negative value is the unsigned 64-bit length it stands for (Redis uint64_t). */
     public void writeLength(long len) {
-        if (len < (1 << 6)) {
+        if (len >= 0 && len < (1 << 6)) {
             writeByte((int) len);
-        } else if (len < (1 << 14)) {
+        } else if (len >= 0 && len < (1 << 14)) {
             writeByte((int) (0x40 | (len >>> 8)));
             writeByte((int) (len & 0xff));
-        } else if (len <= 0xffffffffL) {
+        } else if (len >= 0 && len <= 0xffffffffL) {
             writeByte(0x80);
-            for (int shift = 24; shift >= 0; shift -= 8) writeByte((int) (len >>> shift));
+            writeBigEndian(len, 4);
         } else {
             writeByte(0x81);
-            for (int shift = 56; shift >= 0; shift -= 8) writeByte((int) (len >>> shift));
+            writeBigEndian(len, 8);
         }
     }
 

@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * <h2>Differences from Redis</h2>
  * Our block bytes are fewer than a listpack's for the same entries, so the byte limit closes
  * blocks later than Redis does; the entry limit matches. Values are stored as bytes, not as
- * listpack integers. Reference: Redis 7.2.6 src/t_stream.c and src/stream.h (studied, not copied).
+ * listpack integers. A block converts to and from a Redis node listpack one to one (same master
+ * ID, master fields, flags and tombstones) for DUMP/RESTORE: see {@link StreamDump}.
+ * Reference: Redis 7.2.6 src/t_stream.c and src/stream.h (studied, not copied).
  */
 public final class Stream implements Value {
     static final int DELETED = 1;
@@ -172,6 +174,58 @@ public final class Stream implements Value {
         return p + v.length;
     }
 
+    // ---------------------------------------------------------------- loading (RESTORE)
+
+    /**
+     * A block for entries read from a payload, not yet in the stream: fill it with
+     * {@link #appendLoaded}, then {@link #addLoaded}. The stream's counters (length, IDs,
+     * entries added) are the payload's, set by the loader.
+     */
+    static Block loadingBlock(long masterMs, long masterSeq, byte[][] masterFields) {
+        return new Block(masterMs, masterSeq, masterFields, 64);
+    }
+
+    /**
+     * Appends an entry read from a payload, IDs ascending and not below the block's master ID
+     * (the loader checks). {@code fields} null means the block's master fields, so only the
+     * values are stored (SAME_FIELDS).
+     */
+    static void appendLoaded(Block b, boolean deleted, long ms, long seq, byte[][] fields, byte[][] values) {
+        int need = 1 + 10 + 10 + 5;
+        for (byte[] v : values) need += v.length + 5;
+        if (fields != null) for (byte[] f : fields) need += f.length + 5;
+        if (b.used + need > b.data.length) {
+            b.data = Arrays.copyOf(b.data, Math.max(b.used + need, b.data.length * 2));
+        }
+        byte[] d = b.data;
+        int p = b.used;
+        d[p++] = (byte) ((deleted ? DELETED : 0) | (fields == null ? SAME_FIELDS : 0));
+        p = putVarint(d, p, ms - b.masterMs);
+        long sd = seq - b.masterSeq;
+        p = putVarint(d, p, (sd << 1) ^ (sd >> 63));
+        if (fields == null) {
+            for (byte[] v : values) p = putBytes(d, p, v);
+        } else {
+            p = putVarint(d, p, fields.length);
+            for (int i = 0; i < fields.length; i++) {
+                p = putBytes(d, p, fields[i]);
+                p = putBytes(d, p, values[i]);
+            }
+        }
+        b.used = p;
+        if (!deleted) b.live++;
+        b.total++;
+        b.lastMs = ms;
+        b.lastSeq = seq;
+    }
+
+    /** Adds a filled loading block, trimmed to its content; one without live entries is dropped. */
+    void addLoaded(Block b) {
+        if (b.live == 0) return;
+        b.data = Arrays.copyOf(b.data, b.used);
+        blocks.put(new StreamId(b.masterMs, b.masterSeq), b);
+    }
+
     // ---------------------------------------------------------------- decoding
 
     /**
@@ -222,6 +276,34 @@ public final class Stream implements Value {
         int fieldCount() {
             if ((flags & SAME_FIELDS) != 0) return block.masterFields.length;
             return (int) readVarint(block.data, body)[0];
+        }
+
+        /** The entry's fields and values, flat (field, value, ...): copies, for DUMP. */
+        byte[][] fieldsAndValues() {
+            byte[] d = block.data;
+            boolean same = (flags & SAME_FIELDS) != 0;
+            int p = body;
+            int n;
+            if (same) {
+                n = block.masterFields.length;
+            } else {
+                long[] r = readVarint(d, p);
+                n = (int) r[0];
+                p = (int) r[1];
+            }
+            byte[][] out = new byte[2 * n][];
+            for (int i = 0; i < 2 * n; i++) {
+                if (same && i % 2 == 0) {
+                    out[i] = block.masterFields[i / 2];
+                    continue;
+                }
+                long[] r = readVarint(d, p);
+                int len = (int) r[0];
+                p = (int) r[1];
+                out[i] = Arrays.copyOfRange(d, p, p + len);
+                p += len;
+            }
+            return out;
         }
 
         /** Writes [id, [field, value, ...]]. */
@@ -355,7 +437,7 @@ public final class Stream implements Value {
     }
 
     /** After deletions: the first live ID (Redis keeps first_id up to date the same way). */
-    private void refreshFirst() {
+    void refreshFirst() {
         if (length == 0) {
             firstMs = firstSeq = 0;
             return;
