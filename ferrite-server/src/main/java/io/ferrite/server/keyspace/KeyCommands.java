@@ -132,13 +132,12 @@ public final class KeyCommands {
             return;
         }
         DbEntry dst = db.lookup(to);
-        if (dst != null) {
-            if (nx) {
-                w.integer(0);
-                return;
-            }
-            db.remove(dst);
+        if (dst != null && nx) {
+            w.integer(0);
+            return;
         }
+        if (src.value() instanceof Value v) v.beforeRename(db, from, to);
+        if (dst != null) db.remove(dst);
         db.remove(src);
         db.set(to, src.value(), src.expireAt());
         KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, "rename_from", from);

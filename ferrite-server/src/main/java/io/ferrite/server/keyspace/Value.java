@@ -10,4 +10,11 @@ public interface Value {
 
     /** A deep copy, for COPY. */
     Value copy();
+
+    /**
+     * Called by RENAME under the locks of both names before anything moves, for values that
+     * other keys refer to by name (time-series compaction rules). It may throw
+     * {@link ShardsNeeded} to ask for the shards of those keys.
+     */
+    default void beforeRename(Database db, byte[] from, byte[] to) {}
 }
