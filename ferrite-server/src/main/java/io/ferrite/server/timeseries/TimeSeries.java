@@ -1,5 +1,8 @@
 package io.ferrite.server.timeseries;
 
+import io.ferrite.server.keyspace.Database;
+import io.ferrite.server.keyspace.IndexedValue;
+import io.ferrite.server.keyspace.TableIndex;
 import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.CommandError;
 import java.util.ArrayList;
@@ -19,16 +22,15 @@ import java.util.List;
  * whose last sample is older than (newest - retention), lazily on writes; queries clamp their
  * start to that limit. Range reads stream chunks without decoding the ones outside the range.
  *
- * <p>Thread safety: a series is read and written under its key's shard lock, except that a
- * compaction rule writes its destination series from the source key's command, whose lock does not
- * cover the destination. Every public method is therefore {@code synchronized} on the series
- * (uncontended: a thin lock). Rules flow source to destination and cycles are refused, so the
- * monitors are taken in one direction and cannot deadlock.
+ * <p>Thread safety: none of its own. A series is read and written under its key's shard lock;
+ * a compaction rule writes its destination from the source's command, which holds the
+ * destination's shard lock too (see {@link CompactionRule}: the command asks the dispatcher for
+ * the shards of every destination its samples can reach before it writes).
  *
  * <p>Differences from RedisTimeSeries: chained rules are allowed (raw → 1m → 1h) and
  * TS.CREATERULE ... BACKFILL computes the destination from stored samples.
  */
-public final class TimeSeries implements Value {
+public final class TimeSeries implements IndexedValue {
     static final int DEFAULT_CHUNK_SIZE = 4096;
 
     long retention;
@@ -42,45 +44,29 @@ public final class TimeSeries implements Value {
     long totalSamples;
 
     /** Rules whose source is this series. */
-    final ArrayList<Rule> rules = new ArrayList<>();
+    final ArrayList<CompactionRule> rules = new ArrayList<>();
     /** The rule writing into this series, if it is a compaction. */
-    Rule sourceRule;
-
-    /** Where the label index last saw this series (see {@link LabelIndex}). */
-    byte[] indexedKey;
-    int indexedDb = -1;
-
-    /** A compaction rule: source series → destination series. */
-    static final class Rule {
-        final TimeSeries source;
-        final byte[] sourceKey;
-        final TimeSeries dest;
-        final byte[] destKey;
-        final Aggregator agg;
-        final long bucket;
-        final long align;
-        long openBucket = Long.MIN_VALUE;
-
-        Rule(TimeSeries source, byte[] sourceKey, TimeSeries dest, byte[] destKey, Aggregator agg, long bucket, long align) {
-            this.source = source;
-            this.sourceKey = sourceKey;
-            this.dest = dest;
-            this.destKey = destKey;
-            this.agg = agg;
-            this.bucket = bucket;
-            this.align = align;
-        }
-
-        long bucketStart(long ts) {
-            return ts - Math.floorMod(ts - align, bucket);
-        }
-    }
+    CompactionRule sourceRule;
 
     @Override public String typeName() { return "TSDB-TYPE"; }
     @Override public String encoding() { return "raw"; }
 
+    @Override public TableIndex newIndex() { return new LabelIndex(); }
+
+    /**
+     * RENAME re-points the rules of a series to its new name on both ends, as RedisTimeSeries's
+     * rename_from/rename_to handlers do (tsdb.c RenameSeriesTo); it needs the shards of the
+     * linked keys for that (ShardsNeeded before anything changes).
+     */
     @Override
-    public synchronized Value copy() {
+    public void beforeRename(Database db, byte[] from, byte[] to) {
+        CompactionRule.requireNeighbours(db, this);
+        for (CompactionRule r : rules) r.sourceKey = to;
+        if (sourceRule != null) sourceRule.destKey = to;
+    }
+
+    @Override
+    public Value copy() {
         TimeSeries t = new TimeSeries();
         t.retention = retention;
         t.chunkSize = chunkSize;
@@ -91,27 +77,26 @@ public final class TimeSeries implements Value {
         t.labels = labels.clone();
         for (Chunk c : chunks) t.chunks.add(c.copy());
         t.totalSamples = totalSamples;
-        // Like RedisTimeSeries, a copy carries no rules. Announce it to the label index under
-        // no key, so the next multi-key query sees a stale entry and re-walks the keyspace.
-        LabelIndex.INSTANCE.addUnnamed(t);
+        // Like RedisTimeSeries (CopySeries), a copy carries no rules. The key table indexes its
+        // labels when COPY stores it.
         return t;
     }
 
-    synchronized boolean isEmpty() { return chunks.isEmpty(); }
+    boolean isEmpty() { return chunks.isEmpty(); }
 
-    synchronized long firstTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(0).first(); }
+    long firstTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(0).first(); }
 
-    synchronized long lastTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).last(); }
+    long lastTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).last(); }
 
-    synchronized double lastValue() { return chunks.get(chunks.size() - 1).lastValue(); }
+    double lastValue() { return chunks.get(chunks.size() - 1).lastValue(); }
 
     /** The earliest timestamp retention keeps (Long.MIN_VALUE without retention). */
-    synchronized long retentionLimit() {
+    long retentionLimit() {
         if (retention == 0 || chunks.isEmpty()) return Long.MIN_VALUE;
         return Math.max(0, lastTimestamp() - retention);
     }
 
-    synchronized long memoryUsage() {
+    long memoryUsage() {
         long m = 120 + 16L * labels.length;
         for (byte[] l : labels) m += l.length;
         for (Chunk c : chunks) m += 40 + c.bytes();
@@ -124,7 +109,7 @@ public final class TimeSeries implements Value {
      * Adds a sample with the given duplicate policy (null: the series' own, then BLOCK); returns
      * the timestamp reported to the client (the series' max timestamp when IGNOREd).
      */
-    synchronized long add(long ts, double v, DuplicatePolicy onDuplicate) {
+    long add(long ts, double v, DuplicatePolicy onDuplicate) {
         DuplicatePolicy policy = onDuplicate != null ? onDuplicate
                 : duplicatePolicy != null ? duplicatePolicy : DuplicatePolicy.BLOCK;
         if (chunks.isEmpty()) {
@@ -226,7 +211,7 @@ public final class TimeSeries implements Value {
     /** Retention trimming and compaction after a sample at ts was written. */
     private void afterAdd(long ts, boolean inOrder) {
         trimRetention();
-        for (Rule r : rules) compact(r, ts, inOrder);
+        for (CompactionRule r : rules) compact(r, ts, inOrder);
     }
 
     private void trimRetention() {
@@ -238,7 +223,7 @@ public final class TimeSeries implements Value {
     }
 
     /** Closes the open bucket when ts opens a later one; recomputes an older bucket an upsert touched. */
-    private void compact(Rule r, long ts, boolean inOrder) {
+    private void compact(CompactionRule r, long ts, boolean inOrder) {
         long b = r.bucketStart(ts);
         if (r.openBucket == Long.MIN_VALUE) {
             r.openBucket = b;
@@ -251,13 +236,13 @@ public final class TimeSeries implements Value {
     }
 
     /** Aggregates [b, b + bucket) from the retained samples and upserts it into the destination. */
-    void writeBucket(Rule r, long b) {
+    void writeBucket(CompactionRule r, long b) {
         double[] out = new double[1];
         if (aggregateOne(r.agg, b, r.bucket, out)) r.dest.add(b, out[0], DuplicatePolicy.LAST);
     }
 
     /** One bucket's aggregate; false when it holds no sample. */
-    synchronized boolean aggregateOne(Aggregator agg, long b, long bucket, double[] out) {
+    boolean aggregateOne(Aggregator agg, long b, long bucket, double[] out) {
         Query q = new Query();
         q.agg = agg;
         q.bucket = bucket;
@@ -271,7 +256,7 @@ public final class TimeSeries implements Value {
     }
 
     /** Deletes samples in [from, to]; returns how many. */
-    synchronized long deleteRange(long from, long to) {
+    long deleteRange(long from, long to) {
         long deleted = 0;
         for (int ci = 0; ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);
@@ -302,7 +287,7 @@ public final class TimeSeries implements Value {
     }
 
     /** Visits samples in [from, to] in ascending order, streaming over the chunks. */
-    synchronized void forEach(long from, long to, SampleSink sink) {
+    void forEach(long from, long to, SampleSink sink) {
         if (chunks.isEmpty() || from > to) return;
         for (int ci = chunkFor(from); ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);
@@ -324,7 +309,7 @@ public final class TimeSeries implements Value {
         void accept(long ts, double value);
     }
 
-    synchronized byte[] label(byte[] name) {
+    byte[] label(byte[] name) {
         for (int i = 0; i < labels.length; i += 2) if (Arrays.equals(labels[i], name)) return labels[i + 1];
         return null;
     }
@@ -347,13 +332,13 @@ public final class TimeSeries implements Value {
     }
 
     /** Bytes of encoded samples over all chunks. */
-    public synchronized long dataBytes() {
+    public long dataBytes() {
         long b = 0;
         for (Chunk c : chunks) b += c.bytes();
         return b;
     }
 
-    public synchronized long sampleCount() {
+    public long sampleCount() {
         return totalSamples;
     }
 }
