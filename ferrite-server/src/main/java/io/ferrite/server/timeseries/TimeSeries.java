@@ -211,7 +211,7 @@ public final class TimeSeries implements IndexedValue {
     /** Retention trimming and compaction after a sample at ts was written. */
     private void afterAdd(long ts, boolean inOrder) {
         trimRetention();
-        for (CompactionRule r : rules) compact(r, ts, inOrder);
+        for (int i = 0; i < rules.size(); i++) compact(rules.get(i), ts, inOrder); // no iterator per sample
     }
 
     private void trimRetention() {

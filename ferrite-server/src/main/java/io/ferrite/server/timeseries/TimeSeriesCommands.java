@@ -188,8 +188,8 @@ public final class TimeSeriesCommands {
     }
 
     static double parseValue(byte[] a) {
-        Double v = Numbers.parseDouble(a);
-        if (v == null) throw BAD_VALUE;
+        double v = Numbers.parseDoubleOrNaN(a); // no allocation: one value per sample
+        if (Double.isNaN(v)) throw BAD_VALUE;
         return v;
     }
 
@@ -249,8 +249,13 @@ public final class TimeSeriesCommands {
         if ((c.argc() - 1) % 3 != 0) throw CommandError.arity("ts.madd");
         Database db = c.db();
         int n = (c.argc() - 1) / 3;
-        // RedisTimeSeries checks every key exists before adding anything.
-        for (int i = 0; i < n; i++) prepareWrite(db, existing(db, c.arg(1 + 3 * i), false));
+        // RedisTimeSeries checks every key exists before adding anything; the series found
+        // are kept so that each key is looked up once.
+        TimeSeries[] series = new TimeSeries[n];
+        for (int i = 0; i < n; i++) {
+            series[i] = existing(db, c.arg(1 + 3 * i), false);
+            prepareWrite(db, series[i]);
+        }
         RespWriter w = c.reply();
         w.array(n);
         for (int i = 0; i < n; i++) {
@@ -258,7 +263,7 @@ public final class TimeSeriesCommands {
             try {
                 long ts = parseTimestamp(c.arg(a + 1));
                 double v = parseValue(c.arg(a + 2));
-                w.integer(existing(db, c.arg(a), false).add(ts, v, null));
+                w.integer(series[i].add(ts, v, null));
             } catch (CommandError err) {
                 w.error(err.getMessage());
             }
