@@ -17,4 +17,11 @@ public interface Value {
      * {@link ShardsNeeded} to ask for the shards of those keys.
      */
     default void beforeRename(Database db, byte[] from, byte[] to) {}
+
+    /**
+     * Called by RESTORE under the key's lock before a restored value is stored under key (and
+     * before REPLACE deletes the current one), for values whose payload names other keys
+     * (time-series compaction rules). It may throw {@link ShardsNeeded}.
+     */
+    default void beforeRestore(Database db, byte[] key) {}
 }

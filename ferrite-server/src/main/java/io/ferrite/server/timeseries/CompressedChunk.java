@@ -204,6 +204,33 @@ final class CompressedChunk implements Chunk {
         return new Reader();
     }
 
+    // ---- the stream as DUMP carries it (SeriesDump)
+
+    int bitLength() { return bitLen; }
+
+    /** The stream's bytes, most significant bit first: ceil(bitLength / 8) of them. */
+    byte[] streamBytes() {
+        byte[] out = new byte[(bitLen + 7) >>> 3];
+        for (int i = 0; i < out.length; i++) out[i] = (byte) (words[i >>> 3] >>> (56 - 8 * (i & 7)));
+        return out;
+    }
+
+    /**
+     * A cursor over a stream read back from a payload ({@link #streamBytes}): count samples in
+     * bitLength bits. Malformed input may make it throw an index error, or yield timestamps out of
+     * order; the caller checks both.
+     */
+    static Cursor streamCursor(byte[] stream, int bitLength, int count) {
+        CompressedChunk c = new CompressedChunk(0);
+        c.words = new long[(bitLength + 63) >>> 6];
+        for (int i = 0; i < stream.length && (i >>> 3) < c.words.length; i++) {
+            c.words[i >>> 3] |= (stream[i] & 0xffL) << (56 - 8 * (i & 7));
+        }
+        c.bitLen = bitLength;
+        c.count = count;
+        return c.new Reader();
+    }
+
     /** Streams the samples without materialising them. */
     private final class Reader implements Cursor {
         private int pos;

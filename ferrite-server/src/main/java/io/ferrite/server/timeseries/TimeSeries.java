@@ -2,6 +2,8 @@ package io.ferrite.server.timeseries;
 
 import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.IndexedValue;
+import io.ferrite.server.keyspace.RdbInput;
+import io.ferrite.server.keyspace.RdbOutput;
 import io.ferrite.server.keyspace.TableIndex;
 import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.CommandError;
@@ -52,6 +54,24 @@ public final class TimeSeries implements IndexedValue {
     @Override public String encoding() { return "raw"; }
 
     @Override public TableIndex newIndex() { return new LabelIndex(); }
+
+    /** Links a restored payload named, until RESTORE stores the series ({@link SeriesDump#relink}). */
+    SeriesDump.SavedLinks savedLinks;
+
+    /** The DUMP body of the series at key (empty for a digest): a module value, see {@link SeriesDump}. */
+    public void writeDump(byte[] key, RdbOutput out) {
+        SeriesDump.write(this, key, out);
+    }
+
+    /** A series from a DUMP body (after the RDB type byte); RdbInput.Malformed when it is not one. */
+    public static TimeSeries readDump(RdbInput in) {
+        return SeriesDump.read(in);
+    }
+
+    @Override
+    public void beforeRestore(Database db, byte[] key) {
+        SeriesDump.relink(db, key, this);
+    }
 
     /**
      * RENAME re-points the rules of a series to its new name on both ends, as RedisTimeSeries's
