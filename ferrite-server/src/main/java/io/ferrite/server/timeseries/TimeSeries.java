@@ -125,13 +125,19 @@ public final class TimeSeries implements IndexedValue {
 
     static final CommandError TOO_OLD = new CommandError("ERR TSDB: Timestamp is older than retention");
 
-    /**
-     * Adds a sample with the given duplicate policy (null: the series' own, then BLOCK); returns
-     * the timestamp reported to the client (the series' max timestamp when IGNOREd).
-     */
+    /** {@link #add(long, double, DuplicatePolicy, DuplicatePolicy)} with BLOCK as the server default. */
     long add(long ts, double v, DuplicatePolicy onDuplicate) {
+        return add(ts, v, onDuplicate, DuplicatePolicy.BLOCK);
+    }
+
+    /**
+     * Adds a sample with the given duplicate policy (null: the series' own, then the server's
+     * ts-duplicate-policy, {@code serverDefault}); returns the timestamp reported to the client
+     * (the series' max timestamp when IGNOREd).
+     */
+    long add(long ts, double v, DuplicatePolicy onDuplicate, DuplicatePolicy serverDefault) {
         DuplicatePolicy policy = onDuplicate != null ? onDuplicate
-                : duplicatePolicy != null ? duplicatePolicy : DuplicatePolicy.BLOCK;
+                : duplicatePolicy != null ? duplicatePolicy : serverDefault;
         if (chunks.isEmpty()) {
             appendNew(ts, v);
             afterAdd(ts, true);

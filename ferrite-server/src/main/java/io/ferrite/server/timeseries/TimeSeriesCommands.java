@@ -3,8 +3,10 @@ package io.ferrite.server.timeseries;
 import static io.ferrite.server.string.StringCommands.is;
 
 import io.ferrite.server.command.CommandTable;
+import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.DbEntry;
+import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
@@ -161,13 +163,71 @@ public final class TimeSeriesCommands {
         }
     }
 
-    /** A new series with the options; the key table indexes its labels as it is stored. */
+    /**
+     * A new series with the options, the ts-* configuration supplying the ones not given (as
+     * RedisTimeSeries's parseCreateArgs); the key table indexes its labels as it is stored.
+     */
     private static TimeSeries newSeries(Client c, Options o, byte[] key) {
         TimeSeries s = new TimeSeries();
+        FerriteConfig cfg = c.server().config();
+        s.retention = cfg.tsRetentionPolicy.longValue();
+        s.chunkSize = cfg.tsChunkSizeBytes.intValue();
+        s.compressed = cfg.tsEncoding.longValue() == 0;
+        s.ignoreMaxTimeDiff = cfg.tsIgnoreMaxTimeDiff.longValue();
+        s.ignoreMaxValDiff = Double.longBitsToDouble(cfg.tsIgnoreMaxValDiff.longValue());
         apply(s, o);
         if (o.labels != null) s.labels = o.labels;
         c.db().add(key, s);
         return s;
+    }
+
+    /** The server's ts-duplicate-policy, for series without a policy of their own. */
+    private static DuplicatePolicy serverPolicy(Client c) {
+        return DuplicatePolicy.values()[(int) c.server().config().tsDuplicatePolicy.longValue()];
+    }
+
+    /**
+     * Before TS.ADD/TS.INCRBY create key: the destinations ts-compaction-policy will create with
+     * it, and the shards they live in (ShardsNeeded before anything is created).
+     */
+    private static List<CompactionPolicy.Rule> policyFor(Client c, byte[] key) {
+        String policy = c.server().config().tsCompactionPolicy.value();
+        if (policy.isEmpty()) return List.of();
+        List<CompactionPolicy.Rule> rules = CompactionPolicy.parse(policy);
+        if (rules == null) return List.of();
+        Keyspace ks = c.db().keyspace();
+        long shards = 0;
+        for (CompactionPolicy.Rule r : rules) shards |= 1L << ks.shardIndex(r.destKey(key));
+        ks.require(shards);
+        return rules;
+    }
+
+    /**
+     * Creates the compactions of a new series as tsdb.c SeriesCreateRulesFromGlobalConfig does: a
+     * destination that exists already is skipped; a new one gets the source's labels plus
+     * aggregation and time_bucket, the rule's retention and the configured chunk size and encoding.
+     */
+    private static void createPolicyRules(Client c, byte[] key, TimeSeries src, List<CompactionPolicy.Rule> rules) {
+        Database db = c.db();
+        FerriteConfig cfg = c.server().config();
+        for (CompactionPolicy.Rule rule : rules) {
+            byte[] destKey = rule.destKey(key);
+            if (db.lookup(destKey) != null) continue;
+            TimeSeries dst = new TimeSeries();
+            dst.retention = rule.retention();
+            dst.chunkSize = cfg.tsChunkSizeBytes.intValue();
+            dst.compressed = cfg.tsEncoding.longValue() == 0;
+            byte[][] l = java.util.Arrays.copyOf(src.labels, src.labels.length + 4);
+            l[src.labels.length] = bytes("aggregation");
+            l[src.labels.length + 1] = bytes(rule.agg().label.toUpperCase(java.util.Locale.ROOT));
+            l[src.labels.length + 2] = bytes("time_bucket");
+            l[src.labels.length + 3] = bytes(Long.toString(rule.bucket()));
+            dst.labels = l;
+            db.add(destKey, dst);
+            CompactionRule r = new CompactionRule(src, key, dst, destKey, rule.agg(), rule.bucket(), rule.align());
+            src.rules.add(r);
+            dst.sourceRule = r;
+        }
     }
 
     /**
@@ -233,14 +293,16 @@ public final class TimeSeriesCommands {
         DbEntry e = c.db().lookup(key);
         TimeSeries s;
         if (e == null) {
+            List<CompactionPolicy.Rule> policy = policyFor(c, key);
             s = newSeries(c, o != null ? o : new Options(), key);
+            createPolicyRules(c, key, s, policy);
         } else if (e.value() instanceof TimeSeries t) {
             s = t;
             prepareWrite(c.db(), s);
         } else {
             throw CommandError.WRONGTYPE;
         }
-        long r = s.add(ts, v, o != null ? o.onDuplicate : null);
+        long r = s.add(ts, v, o != null ? o.onDuplicate : null, serverPolicy(c));
         c.reply().integer(r);
     }
 
@@ -256,6 +318,7 @@ public final class TimeSeriesCommands {
             series[i] = existing(db, c.arg(1 + 3 * i), false);
             prepareWrite(db, series[i]);
         }
+        DuplicatePolicy fallback = serverPolicy(c);
         RespWriter w = c.reply();
         w.array(n);
         for (int i = 0; i < n; i++) {
@@ -263,7 +326,7 @@ public final class TimeSeriesCommands {
             try {
                 long ts = parseTimestamp(c.arg(a + 1));
                 double v = parseValue(c.arg(a + 2));
-                w.integer(series[i].add(ts, v, null));
+                w.integer(series[i].add(ts, v, null, fallback));
             } catch (CommandError err) {
                 w.error(err.getMessage());
             }
@@ -279,7 +342,9 @@ public final class TimeSeriesCommands {
         DbEntry e = c.db().lookup(key);
         TimeSeries s;
         if (e == null) {
+            List<CompactionPolicy.Rule> policy = policyFor(c, key);
             s = newSeries(c, o, key);
+            createPolicyRules(c, key, s, policy);
         } else if (e.value() instanceof TimeSeries t) {
             s = t;
             prepareWrite(c.db(), s);
