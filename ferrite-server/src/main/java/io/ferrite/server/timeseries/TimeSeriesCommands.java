@@ -181,9 +181,11 @@ public final class TimeSeriesCommands {
         return s;
     }
 
+    private static final DuplicatePolicy[] POLICIES = DuplicatePolicy.values(); // values() copies per call
+
     /** The server's ts-duplicate-policy, for series without a policy of their own. */
     private static DuplicatePolicy serverPolicy(Client c) {
-        return DuplicatePolicy.values()[(int) c.server().config().tsDuplicatePolicy.longValue()];
+        return POLICIES[(int) c.server().config().tsDuplicatePolicy.longValue()];
     }
 
     /**
