@@ -1,18 +1,21 @@
 #!/bin/bash
 # Usage: tools/bench-ts.sh PORT   (a Ferrite started with: taskset -c 1 ./ferrite --port PORT)
 # WARNING: sends FLUSHALL. Time-series ingestion with redis-benchmark, client pinned to CPU 0:
-# 1000 series ts:000000000000..ts:000000000999 (redis-benchmark's -r 1000 key names) created with
+# KEYS series ts:000000000000.. (redis-benchmark's -r KEYS key names) created with
 # DUPLICATE_POLICY LAST (with the default BLOCK, '*' timestamps collide within a millisecond);
 # TS.ADD at P1 and P16, TS.MADD of S samples per call at P16. Prints requests/s and samples/s,
-# median of REPEAT runs. Env: REPEAT (3), S (10), N_ADD (200000), N_MADD (200000), CLIENTS (50).
+# median of REPEAT runs. With 1000 keys most samples share their key's newest millisecond (an
+# in-place upsert of the last sample); with 100000 most are appends.
+# Env: KEYS (1000), REPEAT (3), S (10), N_ADD (200000), N_MADD (200000), CLIENTS (50).
 set -euo pipefail
 PORT=${1:?port}
-REPEAT=${REPEAT:-3} S=${S:-10} N_ADD=${N_ADD:-200000} N_MADD=${N_MADD:-200000} CLIENTS=${CLIENTS:-50}
+KEYS=${KEYS:-1000} REPEAT=${REPEAT:-3} S=${S:-10} N_ADD=${N_ADD:-200000} N_MADD=${N_MADD:-200000} CLIENTS=${CLIENTS:-50}
 redis-cli -p "$PORT" flushall >/dev/null
-for i in $(seq 0 999); do printf 'TS.CREATE ts:%012d DUPLICATE_POLICY LAST\n' "$i"; done | redis-cli -p "$PORT" >/dev/null
+for i in $(seq 0 $((KEYS - 1))); do printf 'TS.CREATE ts:%012d DUPLICATE_POLICY LAST\n' "$i"; done \
+  | redis-cli -p "$PORT" >/dev/null
 rps() { # P N args...
   local P=$1 N=$2; shift 2
-  taskset -c 0 redis-benchmark -p "$PORT" -c "$CLIENTS" -P "$P" -n "$N" -r 1000 --csv "$@" 2>/dev/null \
+  taskset -c 0 redis-benchmark -p "$PORT" -c "$CLIENTS" -P "$P" -n "$N" -r "$KEYS" --csv "$@" 2>/dev/null \
     | tail -1 | awk -F'","' '{print $2}'
 }
 median() { sort -g | sed -n "$(( (REPEAT + 1) / 2 ))p"; }

@@ -266,6 +266,7 @@ final class SeriesDump {
                 }
                 if (ci < chunks - 1) c.trim();
             }
+            s.tailChanged();
             if (in.readLength() != OP_EOF) throw bad("no EOF opcode");
             return s;
         } catch (IndexOutOfBoundsException e) {
