@@ -142,6 +142,8 @@ final class CompressedChunk implements Chunk {
 
     @Override public int count() { return count; }
 
+    @Override public long touch() { return words[Math.min(bitLen >>> 6, words.length - 1)]; }
+
     @Override
     public void replaceLast(double v) {
         long ts = lastTs;

@@ -113,6 +113,9 @@ public final class TimeSeries implements IndexedValue {
 
     boolean isEmpty() { return tail == null; }
 
+    /** Loads the tail chunk's write position into cache; see {@link Chunk#touch}. */
+    long touchTail() { return tail == null ? 0 : tail.touch(); }
+
     long firstTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(0).first(); }
 
     long lastTimestamp() { return tail == null ? 0 : tail.last(); }
