@@ -181,7 +181,8 @@ public final class TimeSeriesCommands {
         return s;
     }
 
-    // Keeps the loads of touchTail from being optimised away; the value itself is never read.
+    // Keeps the loads of touchTail from being optimised away. Shared by every event loop and
+    // written without synchronisation on purpose: nobody reads it, so a lost or torn store is harmless.
     @SuppressWarnings("unused")
     private static long touchSink;
 
