@@ -6,6 +6,7 @@ import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.admin.ServerStats;
 import io.ferrite.server.admin.SlowLog;
 import io.ferrite.server.keyspace.Keyspace;
+import io.ferrite.server.keyspace.ShardsNeeded;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.pubsub.PubSub;
@@ -26,7 +27,9 @@ import java.util.Locale;
  * <p>Locking: a command with keys locks the shards of its keys in ascending shard order (a
  * bit set of at most 64 shards, so no allocation), a LOCK_ALL command locks every shard, a
  * command without keys takes no lock. Ordered acquisition rules out deadlock between
- * multi-key commands on different event loops.
+ * multi-key commands on different event loops. A handler that finds it must reach keys of
+ * other shards (time-series compaction rules) throws {@link ShardsNeeded} before changing
+ * anything; it then runs again holding the union, locked from scratch in ascending order.
  */
 public final class Dispatcher {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
@@ -265,16 +268,26 @@ public final class Dispatcher {
             if (!shard.tryLock()) lockWaiting(shard, 0);
             try {
                 cmd.handler.run(c);
+                return;
+            } catch (ShardsNeeded more) {
+                shards |= more.shards();
             } finally {
                 shard.unlock();
             }
-            return;
         }
-        lockShards(shards);
-        try {
-            cmd.handler.run(c);
-        } finally {
-            unlockShards(shards);
+        // Several shards, or a handler that asked for more (ShardsNeeded): all locks are taken
+        // again from scratch in ascending order, so no thread waits while holding a higher shard.
+        while (true) {
+            long locked = shards;
+            lockShards(locked);
+            try {
+                cmd.handler.run(c);
+                return;
+            } catch (ShardsNeeded more) {
+                shards |= more.shards();
+            } finally {
+                unlockShards(locked);
+            }
         }
     }
 

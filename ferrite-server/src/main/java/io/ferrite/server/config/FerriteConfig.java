@@ -62,6 +62,13 @@ public final class FerriteConfig {
             maxmemoryPolicy, maxmemory, enableDebugCommand, enableProtectedConfigs, notifyKeyspaceEvents,
             appendonly, save, latencyTracking;
 
+    // RedisTimeSeries's module arguments, as Redis 8 names them (ts-*): defaults for TS.CREATE
+    // and for keys TS.ADD/TS.INCRBY create. tsDuplicatePolicy's number is the policy's index in
+    // block, first, last, min, max, sum; tsEncoding's is 1 for uncompressed; tsIgnoreMaxValDiff's
+    // the raw bits of the double.
+    public final ConfigParam tsRetentionPolicy, tsDuplicatePolicy, tsChunkSizeBytes, tsEncoding, tsCompactionPolicy,
+            tsIgnoreMaxTimeDiff, tsIgnoreMaxValDiff;
+
     public FerriteConfig() {
         // Booleans.
         bool("rdbchecksum", true, IMMUTABLE);
@@ -263,8 +270,42 @@ public final class FerriteConfig {
         alias("slaveof", special("replicaof", "", IMMUTABLE | MULTI_ARG, FerriteConfig::parseReplicaOf));
         special("latency-tracking-info-percentiles", "50 99 99.9", MULTI_ARG, FerriteConfig::parsePercentiles);
 
+        // RedisTimeSeries 1.12 module arguments as Redis 8's configs (RedisTimeSeries src/config.c):
+        // the same bounds and, for the ones it validates itself, its error texts.
+        tsRetentionPolicy = intParam("ts-retention-policy", 0, 0, LONG_MAX, 0);
+        tsChunkSizeBytes = add(new ConfigParam("ts-chunk-size-bytes", Kind.INT, 0, 48, 1048576, null, null,
+                (v, n) -> n % 8 == 0 ? null
+                        : "TSDB: CHUNK_SIZE value must be a multiple of 8 in the range [48 .. 1048576]", "4096"));
+        tsDuplicatePolicy = special("ts-duplicate-policy", "block", 0, (w, p) -> {
+            int i = List.of("block", "first", "last", "min", "max", "sum").indexOf(w[0].toLowerCase(Locale.ROOT));
+            if (i < 0) throw new Invalid("Invalid duplicate policy: " + w[0]);
+            return new Parsed(w[0].toLowerCase(Locale.ROOT), i);
+        });
+        tsEncoding = special("ts-encoding", "compressed", 0, (w, p) -> {
+            String e = w[0].toLowerCase(Locale.ROOT);
+            if (!e.equals("compressed") && !e.equals("uncompressed")) throw new Invalid("Invalid encoding: " + w[0]);
+            return new Parsed(e, e.equals("uncompressed") ? 1 : 0);
+        });
+        tsCompactionPolicy = str("ts-compaction-policy", "", 0,
+                (v, n) -> io.ferrite.server.timeseries.CompactionPolicy.check(v));
+        tsIgnoreMaxTimeDiff = intParam("ts-ignore-max-time-diff", 0, 0, LONG_MAX, 0);
+        tsIgnoreMaxValDiff = special("ts-ignore-max-val-diff", "0", 0, FerriteConfig::parseIgnoreMaxValDiff);
+
         // Ferrite's own: keyspace shards (hidden: CONFIG GET * lists only Redis's parameters).
         shards = intParam("shards", 16, 1, 64, IMMUTABLE | HIDDEN);
+    }
+
+    /** A double in [0, DBL_MAX] printed as C's "%lf" (six decimals), as RedisTimeSeries shows it. */
+    private static Parsed parseIgnoreMaxValDiff(String[] w, ConfigParam self) throws Invalid {
+        String name = "ts-ignore-max-val-diff";
+        Double d = io.ferrite.server.protocol.Numbers.parseDouble(w[0].getBytes(StandardCharsets.US_ASCII));
+        if (d == null) throw new Invalid("Invalid value for `" + name + "`");
+        if (d < 0 || d > Double.MAX_VALUE) {
+            throw new Invalid("Invalid value for `" + name + "`. Value must be in the range [0.000000 .. "
+                    + new java.math.BigDecimal(Double.MAX_VALUE).setScale(6).toPlainString() + "]");
+        }
+        String text = new java.math.BigDecimal(d).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return new Parsed(text, Double.doubleToRawLongBits(d));
     }
 
     // ---------------------------------------------------------------- declaration helpers

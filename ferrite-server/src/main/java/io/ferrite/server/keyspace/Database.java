@@ -158,7 +158,7 @@ public final class Database {
             newKeyEvent(key);
         } else {
             if (!(e.value instanceof byte[])) signalRemoved(e); // a stream replaced by SET
-            e.value = value;
+            t.replaceValue(e, value);
             e.accessClock = Clock.seconds();
             t.setExpire(e, expireAt);
         }
@@ -203,7 +203,7 @@ public final class Database {
      */
     public void overwrite(DbEntry e, Object value, long expireAt) {
         if (!(e.value instanceof byte[])) signalRemoved(e);
-        e.value = value;
+        table(e.hash).replaceValue(e, value);
         e.accessClock = Clock.seconds();
         if (expireAt != e.expireAt) table(e.hash).setExpire(e, expireAt);
         stats.dirty.increment();
@@ -213,7 +213,8 @@ public final class Database {
 
     /** Replaces the value of a live entry, keeping its TTL (INCR, APPEND, SETRANGE ...). */
     public void update(DbEntry e, Object value) {
-        e.value = value;
+        if (value instanceof byte[] && e.value instanceof byte[]) e.value = value; // the common case
+        else table(e.hash).replaceValue(e, value);
         stats.dirty.increment();
         modified(e.key);
     }
@@ -269,6 +270,19 @@ public final class Database {
         table(e.hash).setExpire(e, at);
         stats.dirty.increment();
         modified(e.key);
+    }
+
+    /** The {@link TableIndex} of e's table (database and shard), null when none. Caller holds e's shard lock. */
+    public TableIndex index(DbEntry e) {
+        return table(e.hash).index;
+    }
+
+    /** Visits the {@link TableIndex} of every shard of this database that has one. All locks. */
+    public void forEachIndex(Consumer<TableIndex> visitor) {
+        for (int i = 0; i < keyspace.shardCount(); i++) {
+            TableIndex x = keyspace.shard(i).tables[index].index;
+            if (x != null) visitor.accept(x);
+        }
     }
 
     /** Number of keys (expired but not yet reclaimed included, as DBSIZE in Redis). All locks. */

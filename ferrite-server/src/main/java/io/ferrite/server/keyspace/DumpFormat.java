@@ -7,6 +7,7 @@ import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.set.SetValue;
 import io.ferrite.server.stream.Stream;
 import io.ferrite.server.stream.StreamDump;
+import io.ferrite.server.timeseries.TimeSeries;
 import io.ferrite.server.zset.SortedSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class DumpFormat {
     static final int TYPE_ZSET = 3;      // scores as length-prefixed text (RDB < 8)
     static final int TYPE_ZSET_2 = 5;    // scores as 8-byte little-endian IEEE doubles
     static final int TYPE_ZSET_LISTPACK = 17; // Redis 7's small sets: member, score, ... in a listpack
+    static final int TYPE_MODULE_2 = 7;  // a module value: time series (TimeSeries.writeDump)
     private static final int FOOTER = 10;
 
     static final CommandError NOT_SUPPORTED = new CommandError("ERR DUMP not supported for this type yet");
@@ -60,14 +62,25 @@ public final class DumpFormat {
 
     /** The DUMP payload of a value; NOT_SUPPORTED for a type without an encoder. */
     public static byte[] dump(Object value) {
+        return dump(NO_KEY, value);
+    }
+
+    private static final byte[] NO_KEY = {};
+
+    /**
+     * The DUMP payload of the value at key. Only a time series records its key (as
+     * RedisTimeSeries's payload does; RESTORE under the same name re-links its rules); the
+     * other types' payloads do not depend on it.
+     */
+    public static byte[] dump(byte[] key, Object value) {
         RdbOutput out = new RdbOutput();
-        writeObject(out, value);
+        writeObject(out, key, value);
         out.writeLittleEndian(RDB_VERSION, 2);
         out.writeLittleEndian(Crc64.update(0, out.array(), 0, out.size()), 8);
         return out.toByteArray();
     }
 
-    private static void writeObject(RdbOutput out, Object value) {
+    private static void writeObject(RdbOutput out, byte[] key, Object value) {
         if (value instanceof byte[] s) {
             out.writeByte(TYPE_STRING);
             out.writeString(s);
@@ -101,6 +114,9 @@ public final class DumpFormat {
         } else if (value instanceof Stream st) {
             out.writeByte(StreamDump.RDB_TYPE_STREAM_LISTPACKS_2);
             StreamDump.write(st, out);
+        } else if (value instanceof TimeSeries ts) {
+            out.writeByte(TYPE_MODULE_2);
+            ts.writeDump(key, out);
         } else {
             throw NOT_SUPPORTED;
         }
@@ -206,6 +222,7 @@ public final class DumpFormat {
             case TYPE_ZSET_LISTPACK -> sortedSetFromListpack(listpack(in.readString()));
             case StreamDump.RDB_TYPE_STREAM_LISTPACKS, StreamDump.RDB_TYPE_STREAM_LISTPACKS_2,
                     StreamDump.RDB_TYPE_STREAM_LISTPACKS_3 -> StreamDump.read(type, in);
+            case TYPE_MODULE_2 -> TimeSeries.readDump(in);
             default -> throw BAD_FORMAT;
         };
     }

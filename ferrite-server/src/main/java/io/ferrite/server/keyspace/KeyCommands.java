@@ -132,13 +132,12 @@ public final class KeyCommands {
             return;
         }
         DbEntry dst = db.lookup(to);
-        if (dst != null) {
-            if (nx) {
-                w.integer(0);
-                return;
-            }
-            db.remove(dst);
+        if (dst != null && nx) {
+            w.integer(0);
+            return;
         }
+        if (src.value() instanceof Value v) v.beforeRename(db, from, to);
+        if (dst != null) db.remove(dst);
         db.remove(src);
         db.set(to, src.value(), src.expireAt());
         KeyspaceEvents.notify(c, KeyspaceEvents.GENERIC, "rename_from", from);
@@ -515,7 +514,7 @@ public final class KeyCommands {
             c.reply().nullBulk();
             return;
         }
-        c.reply().bulk(DumpFormat.dump(e.value()));
+        c.reply().bulk(DumpFormat.dump(e.key(), e.value()));
     }
 
     /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
@@ -546,9 +545,11 @@ public final class KeyCommands {
         if (ttl < 0) throw new CommandError("ERR Invalid TTL value, must be >= 0");
         Object value = DumpFormat.restore(c.arg(3));
 
-        if (replace) db.delete(key);
         if (ttl != 0 && !absolute) ttl += Clock.now();
-        if (ttl != 0 && ttl <= Clock.now()) {
+        boolean expired = ttl != 0 && ttl <= Clock.now();
+        if (!expired && value instanceof Value v) v.beforeRestore(db, key);
+        if (replace) db.delete(key);
+        if (expired) {
             c.reply().ok(); // already expired: nothing to store
             return;
         }

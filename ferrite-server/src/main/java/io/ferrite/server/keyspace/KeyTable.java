@@ -25,6 +25,8 @@ final class KeyTable {
     private int size;
     private DbEntry[] expiring = new DbEntry[0];
     private int expiringCount;
+    // The time-series label index of this database and shard; null until a series is stored.
+    TableIndex index;
 
     int size() { return size; }
     int expiringCount() { return expiringCount; }
@@ -46,6 +48,19 @@ final class KeyTable {
         buckets[i] = e;
         size++;
         if (e.expireAt != DbEntry.NO_EXPIRE) addExpiring(e);
+        if (e.value instanceof IndexedValue v) indexAdd(e, v);
+    }
+
+    private void indexAdd(DbEntry e, IndexedValue v) {
+        if (index == null) index = v.newIndex();
+        index.added(e);
+    }
+
+    /** Replaces the value of an entry in place, keeping the index in step. */
+    void replaceValue(DbEntry e, Object value) {
+        if (index != null && e.value instanceof IndexedValue) index.removed(e);
+        e.value = value;
+        if (value instanceof IndexedValue v) indexAdd(e, v);
     }
 
     void remove(DbEntry target) {
@@ -57,6 +72,7 @@ final class KeyTable {
                 e.next = null;
                 size--;
                 if (e.expiringIndex >= 0) removeExpiring(e);
+                if (index != null && e.value instanceof IndexedValue) index.removed(e);
                 if (buckets.length > MIN_BUCKETS && size < buckets.length / 8) resize(buckets.length / 2);
                 return;
             }
@@ -132,6 +148,7 @@ final class KeyTable {
         size = 0;
         expiring = new DbEntry[0];
         expiringCount = 0;
+        index = null;
     }
 
     private void resize(int n) {

@@ -81,6 +81,24 @@ public final class Keyspace {
         return shards[shardIndex(key)];
     }
 
+    /** True when the current thread holds the lock of shard i. */
+    public boolean holds(int shard) {
+        return shards[shard].heldByCurrentThread();
+    }
+
+    /**
+     * Asks for more shard locks: throws {@link ShardsNeeded} when the current thread lacks the
+     * lock of any shard in the bit set (see there for the protocol); returns when it holds them all.
+     */
+    public void require(long shardBits) {
+        long missing = 0;
+        for (long s = shardBits; s != 0; s &= s - 1) {
+            int i = Long.numberOfTrailingZeros(s);
+            if (!shards[i].heldByCurrentThread()) missing |= 1L << i;
+        }
+        if (missing != 0) throw new ShardsNeeded(missing);
+    }
+
     public void lockAll() {
         for (Shard s : shards) s.lock();
     }

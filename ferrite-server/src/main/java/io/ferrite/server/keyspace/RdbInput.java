@@ -11,7 +11,7 @@ import java.util.Arrays;
 public final class RdbInput {
     /** The input is not valid RDB. */
     public static final class Malformed extends RuntimeException {
-        Malformed(String what) {
+        public Malformed(String what) {
             super(what, null, false, false);
         }
     }

@@ -75,6 +75,56 @@ public final class Numbers {
         return d;
     }
 
+    /**
+     * Parses a double like {@link #parseDouble(byte[])}, without allocating: NaN when invalid (a
+     * NaN input is invalid too). For the hot paths that parse a value per sample (TS.ADD, TS.MADD).
+     */
+    public static double parseDoubleOrNaN(byte[] b) {
+        double d = plainDecimal(b);
+        if (d == d) return d;
+        Double slow = parseDouble(b);
+        return slow == null ? Double.NaN : slow;
+    }
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * The common case exactly, without a String: [+-]digits[.digits] with at most 15 significant
+     * digits. The digits form an integer m < 2^53 and the value is m / 10^k with k ≤ 22, where
+     * both m and 10^k are exact doubles, so one correctly rounded division gives the correctly
+     * rounded result (Clinger's fast path, as strtod and Double.parseDouble give). NaN for
+     * anything else (exponents, long mantissas, inf), which the general parser then handles.
+     */
+    private static double plainDecimal(byte[] b) {
+        int n = b.length, i = 0;
+        if (n == 0 || n > 24) return Double.NaN;
+        boolean neg = false;
+        if (b[0] == '-' || b[0] == '+') {
+            neg = b[0] == '-';
+            i++;
+        }
+        long m = 0;
+        int digits = 0, fraction = -1;
+        for (; i < n; i++) {
+            int c = b[i];
+            if (c >= '0' && c <= '9') {
+                if (m != 0 || c != '0') digits++; // leading zeros are not significant
+                m = m * 10 + (c - '0');
+                if (fraction >= 0) fraction++;
+            } else if (c == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                return Double.NaN;
+            }
+        }
+        int k = Math.max(fraction, 0);
+        // No digit at all ("", "-", ".") is invalid; leave it to the general parser to say so.
+        if (digits > 15 || n - (neg || b[0] == '+' ? 1 : 0) - (fraction >= 0 ? 1 : 0) == 0 || k > 22) return Double.NaN;
+        double v = k == 0 ? m : m / POW10[k];
+        return neg ? -v : v;
+    }
+
     /** Parses a double like strtod in Redis's getDoubleFromObject; null when invalid or NaN. */
     public static Double parseDouble(byte[] b) {
         if (b.length == 0 || b.length > 5000) return null;

@@ -191,11 +191,31 @@ public final class RespWriter {
         }
         boolean neg = v < 0;
         if (neg) v = -v;
-        do {
-            buf[--pos] = (byte) ('0' + (v % 10));
-            v /= 10;
-        } while (v != 0);
+        // Two digits per division: millisecond timestamps (13 digits) are the common integer
+        // reply of TS.ADD/TS.MADD.
+        while (v >= 100) {
+            int r = (int) (v % 100) * 2;
+            v /= 100;
+            buf[--pos] = DIGIT_PAIRS[r + 1];
+            buf[--pos] = DIGIT_PAIRS[r];
+        }
+        if (v >= 10) {
+            int r = (int) v * 2;
+            buf[--pos] = DIGIT_PAIRS[r + 1];
+            buf[--pos] = DIGIT_PAIRS[r];
+        } else {
+            buf[--pos] = (byte) ('0' + v);
+        }
         if (neg) buf[--pos] = '-';
         return buf.length - pos;
+    }
+
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
     }
 }

@@ -26,6 +26,9 @@ sealed interface Chunk permits CompressedChunk, UncompressedChunk {
     /** Decodes samples [0, count) into the arrays from offset {@code off}. */
     void decode(long[] ts, double[] vs, int off);
 
+    /** Reads the memory the next append writes, so that it is in cache by then (TS.MADD). */
+    long touch();
+
     /** Drops spare capacity once the chunk is closed (a later chunk was started). */
     void trim();
 

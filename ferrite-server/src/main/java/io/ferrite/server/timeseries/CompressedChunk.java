@@ -23,6 +23,7 @@ final class CompressedChunk implements Chunk {
 
     private final int chunkSize;
     private long[] words;
+    private int capacityBits; // words.length * 64, kept here so that appends do not read the array header
     private int bitLen;
     private int count;
     private long firstTs;
@@ -42,6 +43,7 @@ final class CompressedChunk implements Chunk {
     CompressedChunk(int chunkSize) {
         this.chunkSize = chunkSize;
         this.words = new long[4];
+        this.capacityBits = 4 * 64;
     }
 
     @Override
@@ -118,8 +120,9 @@ final class CompressedChunk implements Chunk {
     }
 
     private void ensure(int bits) {
-        int need = (bits + 63) >>> 6;
-        if (need > words.length) words = Arrays.copyOf(words, Math.max(need, words.length * 2));
+        if (bits <= capacityBits) return;
+        words = Arrays.copyOf(words, Math.max((bits + 63) >>> 6, words.length * 2));
+        capacityBits = words.length * 64;
     }
 
     /** Appends the low {@code n} bits of {@code v} (1..64). */
@@ -139,6 +142,8 @@ final class CompressedChunk implements Chunk {
 
     @Override public int count() { return count; }
 
+    @Override public long touch() { return words[Math.min(bitLen >>> 6, words.length - 1)]; }
+
     @Override
     public void replaceLast(double v) {
         long ts = lastTs;
@@ -146,7 +151,9 @@ final class CompressedChunk implements Chunk {
         int w = undoBitLen >>> 6;
         int used = undoBitLen & 63;
         words[w] &= used == 0 ? 0 : -1L << (64 - used);
-        for (int i = w + 1; i < words.length; i++) words[i] = 0;
+        // Bits past bitLen are always zero (writes OR into the words), so only the words the
+        // last sample reached need clearing: at most three, not the rest of the array.
+        for (int i = w + 1, end = (bitLen + 63) >>> 6; i < end; i++) words[i] = 0;
         bitLen = undoBitLen;
         prevDelta = undoDelta;
         prevBits = undoBits;
@@ -176,12 +183,14 @@ final class CompressedChunk implements Chunk {
     @Override
     public void trim() {
         words = Arrays.copyOf(words, (bitLen + 63) >>> 6);
+        capacityBits = words.length * 64;
     }
 
     @Override
     public Chunk copy() {
         CompressedChunk c = new CompressedChunk(chunkSize);
         c.words = words.clone();
+        c.capacityBits = capacityBits;
         c.bitLen = bitLen;
         c.count = count;
         c.firstTs = firstTs;
@@ -202,6 +211,34 @@ final class CompressedChunk implements Chunk {
     @Override
     public Cursor cursor() {
         return new Reader();
+    }
+
+    // ---- the stream as DUMP carries it (SeriesDump)
+
+    int bitLength() { return bitLen; }
+
+    /** The stream's bytes, most significant bit first: ceil(bitLength / 8) of them. */
+    byte[] streamBytes() {
+        byte[] out = new byte[(bitLen + 7) >>> 3];
+        for (int i = 0; i < out.length; i++) out[i] = (byte) (words[i >>> 3] >>> (56 - 8 * (i & 7)));
+        return out;
+    }
+
+    /**
+     * A cursor over a stream read back from a payload ({@link #streamBytes}): count samples in
+     * bitLength bits. Malformed input may make it throw an index error, or yield timestamps out of
+     * order; the caller checks both.
+     */
+    static Cursor streamCursor(byte[] stream, int bitLength, int count) {
+        CompressedChunk c = new CompressedChunk(0);
+        c.words = new long[(bitLength + 63) >>> 6];
+        c.capacityBits = c.words.length * 64;
+        for (int i = 0; i < stream.length && (i >>> 3) < c.words.length; i++) {
+            c.words[i >>> 3] |= (stream[i] & 0xffL) << (56 - 8 * (i & 7));
+        }
+        c.bitLen = bitLength;
+        c.count = count;
+        return c.new Reader();
     }
 
     /** Streams the samples without materialising them. */

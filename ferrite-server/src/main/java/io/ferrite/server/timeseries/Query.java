@@ -62,17 +62,16 @@ final class Query {
     /** Runs the query on [from, to] of the series (from already clamped to retention). */
     Samples run(TimeSeries s, long from, long to, boolean reverse) {
         Samples out = new Samples();
-        synchronized (s) {
-            if (agg == null) {
-                long limit = reverse ? -1 : count;
-                s.forEach(from, to, (t, v) -> {
-                    if ((limit < 0 || out.n < limit) && accepts(t, v)) out.add(t, v);
-                });
-            } else {
-                aggregate(s, from, to, this, reverse ? -1 : count, out::add);
-            }
-            if (latest && s.sourceRule != null) addLatest(s, from, to, out);
+        if (agg == null) {
+            long limit = reverse ? -1 : count;
+            s.forEach(from, to, (t, v) -> {
+                if ((limit < 0 || out.n < limit) && accepts(t, v)) out.add(t, v);
+            });
+        } else {
+            aggregate(s, from, to, this, reverse ? -1 : count, out::add);
         }
+        // The caller has checked the source link (CompactionRule.liveSource) and holds its shard.
+        if (latest && s.sourceRule != null) addLatest(s, from, to, out);
         if (reverse) out.reverse();
         out.limit(count);
         return out;
@@ -80,7 +79,7 @@ final class Query {
 
     /** LATEST on a compaction: the still-open bucket, computed from the source. */
     private void addLatest(TimeSeries s, long from, long to, Samples out) {
-        TimeSeries.Rule r = s.sourceRule;
+        CompactionRule r = s.sourceRule;
         long b = r.openBucket;
         if (b == Long.MIN_VALUE || b < from || b > to) return;
         if (out.n > 0 && out.ts[out.n - 1] >= b) return;

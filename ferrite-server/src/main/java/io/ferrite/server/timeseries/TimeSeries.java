@@ -1,5 +1,10 @@
 package io.ferrite.server.timeseries;
 
+import io.ferrite.server.keyspace.Database;
+import io.ferrite.server.keyspace.IndexedValue;
+import io.ferrite.server.keyspace.RdbInput;
+import io.ferrite.server.keyspace.RdbOutput;
+import io.ferrite.server.keyspace.TableIndex;
 import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.CommandError;
 import java.util.ArrayList;
@@ -19,16 +24,15 @@ import java.util.List;
  * whose last sample is older than (newest - retention), lazily on writes; queries clamp their
  * start to that limit. Range reads stream chunks without decoding the ones outside the range.
  *
- * <p>Thread safety: a series is read and written under its key's shard lock, except that a
- * compaction rule writes its destination series from the source key's command, whose lock does not
- * cover the destination. Every public method is therefore {@code synchronized} on the series
- * (uncontended: a thin lock). Rules flow source to destination and cycles are refused, so the
- * monitors are taken in one direction and cannot deadlock.
+ * <p>Thread safety: none of its own. A series is read and written under its key's shard lock;
+ * a compaction rule writes its destination from the source's command, which holds the
+ * destination's shard lock too (see {@link CompactionRule}: the command asks the dispatcher for
+ * the shards of every destination its samples can reach before it writes).
  *
  * <p>Differences from RedisTimeSeries: chained rules are allowed (raw → 1m → 1h) and
  * TS.CREATERULE ... BACKFILL computes the destination from stored samples.
  */
-public final class TimeSeries implements Value {
+public final class TimeSeries implements IndexedValue {
     static final int DEFAULT_CHUNK_SIZE = 4096;
 
     long retention;
@@ -39,48 +43,53 @@ public final class TimeSeries implements Value {
     double ignoreMaxValDiff;
     byte[][] labels = new byte[0][]; // name, value, name, value ...
     final ArrayList<Chunk> chunks = new ArrayList<>();
+    // The last chunk (null when there is none), kept beside the list: an append to one of many
+    // series then touches the chunk directly, one cache miss fewer (see tailChanged).
+    private Chunk tail;
     long totalSamples;
 
     /** Rules whose source is this series. */
-    final ArrayList<Rule> rules = new ArrayList<>();
+    final ArrayList<CompactionRule> rules = new ArrayList<>();
     /** The rule writing into this series, if it is a compaction. */
-    Rule sourceRule;
-
-    /** Where the label index last saw this series (see {@link LabelIndex}). */
-    byte[] indexedKey;
-    int indexedDb = -1;
-
-    /** A compaction rule: source series → destination series. */
-    static final class Rule {
-        final TimeSeries source;
-        final byte[] sourceKey;
-        final TimeSeries dest;
-        final byte[] destKey;
-        final Aggregator agg;
-        final long bucket;
-        final long align;
-        long openBucket = Long.MIN_VALUE;
-
-        Rule(TimeSeries source, byte[] sourceKey, TimeSeries dest, byte[] destKey, Aggregator agg, long bucket, long align) {
-            this.source = source;
-            this.sourceKey = sourceKey;
-            this.dest = dest;
-            this.destKey = destKey;
-            this.agg = agg;
-            this.bucket = bucket;
-            this.align = align;
-        }
-
-        long bucketStart(long ts) {
-            return ts - Math.floorMod(ts - align, bucket);
-        }
-    }
+    CompactionRule sourceRule;
 
     @Override public String typeName() { return "TSDB-TYPE"; }
     @Override public String encoding() { return "raw"; }
 
+    @Override public TableIndex newIndex() { return new LabelIndex(); }
+
+    /** Links a restored payload named, until RESTORE stores the series ({@link SeriesDump#relink}). */
+    SeriesDump.SavedLinks savedLinks;
+
+    /** The DUMP body of the series at key (empty for a digest): a module value, see {@link SeriesDump}. */
+    public void writeDump(byte[] key, RdbOutput out) {
+        SeriesDump.write(this, key, out);
+    }
+
+    /** A series from a DUMP body (after the RDB type byte); RdbInput.Malformed when it is not one. */
+    public static TimeSeries readDump(RdbInput in) {
+        return SeriesDump.read(in);
+    }
+
     @Override
-    public synchronized Value copy() {
+    public void beforeRestore(Database db, byte[] key) {
+        SeriesDump.relink(db, key, this);
+    }
+
+    /**
+     * RENAME re-points the rules of a series to its new name on both ends, as RedisTimeSeries's
+     * rename_from/rename_to handlers do (tsdb.c RenameSeriesTo); it needs the shards of the
+     * linked keys for that (ShardsNeeded before anything changes).
+     */
+    @Override
+    public void beforeRename(Database db, byte[] from, byte[] to) {
+        CompactionRule.requireNeighbours(db, this);
+        for (CompactionRule r : rules) r.sourceKey = to;
+        if (sourceRule != null) sourceRule.destKey = to;
+    }
+
+    @Override
+    public Value copy() {
         TimeSeries t = new TimeSeries();
         t.retention = retention;
         t.chunkSize = chunkSize;
@@ -90,28 +99,36 @@ public final class TimeSeries implements Value {
         t.ignoreMaxValDiff = ignoreMaxValDiff;
         t.labels = labels.clone();
         for (Chunk c : chunks) t.chunks.add(c.copy());
+        t.tailChanged();
         t.totalSamples = totalSamples;
-        // Like RedisTimeSeries, a copy carries no rules. Announce it to the label index under
-        // no key, so the next multi-key query sees a stale entry and re-walks the keyspace.
-        LabelIndex.INSTANCE.addUnnamed(t);
+        // Like RedisTimeSeries (CopySeries), a copy carries no rules. The key table indexes its
+        // labels when COPY stores it.
         return t;
     }
 
-    synchronized boolean isEmpty() { return chunks.isEmpty(); }
+    /** Call after any change to the chunk list. */
+    void tailChanged() {
+        tail = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+    }
 
-    synchronized long firstTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(0).first(); }
+    boolean isEmpty() { return tail == null; }
 
-    synchronized long lastTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).last(); }
+    /** Loads the tail chunk's write position into cache; see {@link Chunk#touch}. */
+    long touchTail() { return tail == null ? 0 : tail.touch(); }
 
-    synchronized double lastValue() { return chunks.get(chunks.size() - 1).lastValue(); }
+    long firstTimestamp() { return chunks.isEmpty() ? 0 : chunks.get(0).first(); }
+
+    long lastTimestamp() { return tail == null ? 0 : tail.last(); }
+
+    double lastValue() { return tail.lastValue(); }
 
     /** The earliest timestamp retention keeps (Long.MIN_VALUE without retention). */
-    synchronized long retentionLimit() {
-        if (retention == 0 || chunks.isEmpty()) return Long.MIN_VALUE;
+    long retentionLimit() {
+        if (retention == 0 || tail == null) return Long.MIN_VALUE;
         return Math.max(0, lastTimestamp() - retention);
     }
 
-    synchronized long memoryUsage() {
+    long memoryUsage() {
         long m = 120 + 16L * labels.length;
         for (byte[] l : labels) m += l.length;
         for (Chunk c : chunks) m += 40 + c.bytes();
@@ -120,14 +137,20 @@ public final class TimeSeries implements Value {
 
     static final CommandError TOO_OLD = new CommandError("ERR TSDB: Timestamp is older than retention");
 
+    /** {@link #add(long, double, DuplicatePolicy, DuplicatePolicy)} with BLOCK as the server default. */
+    long add(long ts, double v, DuplicatePolicy onDuplicate) {
+        return add(ts, v, onDuplicate, DuplicatePolicy.BLOCK);
+    }
+
     /**
-     * Adds a sample with the given duplicate policy (null: the series' own, then BLOCK); returns
-     * the timestamp reported to the client (the series' max timestamp when IGNOREd).
+     * Adds a sample with the given duplicate policy (null: the series' own, then the server's
+     * ts-duplicate-policy, {@code serverDefault}); returns the timestamp reported to the client
+     * (the series' max timestamp when IGNOREd).
      */
-    synchronized long add(long ts, double v, DuplicatePolicy onDuplicate) {
+    long add(long ts, double v, DuplicatePolicy onDuplicate, DuplicatePolicy serverDefault) {
         DuplicatePolicy policy = onDuplicate != null ? onDuplicate
-                : duplicatePolicy != null ? duplicatePolicy : DuplicatePolicy.BLOCK;
-        if (chunks.isEmpty()) {
+                : duplicatePolicy != null ? duplicatePolicy : serverDefault;
+        if (tail == null) {
             appendNew(ts, v);
             afterAdd(ts, true);
             return ts;
@@ -145,7 +168,6 @@ public final class TimeSeries implements Value {
         if (retention > 0 && ts < last - retention) throw TOO_OLD;
         if (ts == last) {
             // The common duplicate (`*` at a high rate): re-encode just the last sample.
-            Chunk tail = chunks.get(chunks.size() - 1);
             tail.replaceLast(policy.merge(tail.lastValue(), v));
             afterAdd(ts, false);
             return ts;
@@ -156,12 +178,12 @@ public final class TimeSeries implements Value {
     }
 
     private void appendNew(long ts, double v) {
-        Chunk tail = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
         if (tail == null || !tail.append(ts, v)) {
             if (tail != null) tail.trim();
             Chunk c = Chunk.create(compressed, chunkSize);
             c.append(ts, v);
             chunks.add(c);
+            tail = c;
         }
         totalSamples++;
     }
@@ -221,12 +243,13 @@ public final class TimeSeries implements Value {
             if (i < built.size() - 1 || !isTail) built.get(i).trim();
         }
         chunks.addAll(ci, built);
+        tailChanged();
     }
 
     /** Retention trimming and compaction after a sample at ts was written. */
     private void afterAdd(long ts, boolean inOrder) {
         trimRetention();
-        for (Rule r : rules) compact(r, ts, inOrder);
+        for (int i = 0; i < rules.size(); i++) compact(rules.get(i), ts, inOrder); // no iterator per sample
     }
 
     private void trimRetention() {
@@ -235,10 +258,11 @@ public final class TimeSeries implements Value {
         while (chunks.size() > 1 && chunks.get(0).last() < limit) {
             totalSamples -= chunks.remove(0).count();
         }
+        tailChanged();
     }
 
     /** Closes the open bucket when ts opens a later one; recomputes an older bucket an upsert touched. */
-    private void compact(Rule r, long ts, boolean inOrder) {
+    private void compact(CompactionRule r, long ts, boolean inOrder) {
         long b = r.bucketStart(ts);
         if (r.openBucket == Long.MIN_VALUE) {
             r.openBucket = b;
@@ -251,13 +275,13 @@ public final class TimeSeries implements Value {
     }
 
     /** Aggregates [b, b + bucket) from the retained samples and upserts it into the destination. */
-    void writeBucket(Rule r, long b) {
+    void writeBucket(CompactionRule r, long b) {
         double[] out = new double[1];
         if (aggregateOne(r.agg, b, r.bucket, out)) r.dest.add(b, out[0], DuplicatePolicy.LAST);
     }
 
     /** One bucket's aggregate; false when it holds no sample. */
-    synchronized boolean aggregateOne(Aggregator agg, long b, long bucket, double[] out) {
+    boolean aggregateOne(Aggregator agg, long b, long bucket, double[] out) {
         Query q = new Query();
         q.agg = agg;
         q.bucket = bucket;
@@ -271,7 +295,7 @@ public final class TimeSeries implements Value {
     }
 
     /** Deletes samples in [from, to]; returns how many. */
-    synchronized long deleteRange(long from, long to) {
+    long deleteRange(long from, long to) {
         long deleted = 0;
         for (int ci = 0; ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);
@@ -298,11 +322,12 @@ public final class TimeSeries implements Value {
             }
         }
         totalSamples -= deleted;
+        tailChanged();
         return deleted;
     }
 
     /** Visits samples in [from, to] in ascending order, streaming over the chunks. */
-    synchronized void forEach(long from, long to, SampleSink sink) {
+    void forEach(long from, long to, SampleSink sink) {
         if (chunks.isEmpty() || from > to) return;
         for (int ci = chunkFor(from); ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);
@@ -324,7 +349,7 @@ public final class TimeSeries implements Value {
         void accept(long ts, double value);
     }
 
-    synchronized byte[] label(byte[] name) {
+    byte[] label(byte[] name) {
         for (int i = 0; i < labels.length; i += 2) if (Arrays.equals(labels[i], name)) return labels[i + 1];
         return null;
     }
@@ -347,13 +372,13 @@ public final class TimeSeries implements Value {
     }
 
     /** Bytes of encoded samples over all chunks. */
-    public synchronized long dataBytes() {
+    public long dataBytes() {
         long b = 0;
         for (Chunk c : chunks) b += c.bytes();
         return b;
     }
 
-    public synchronized long sampleCount() {
+    public long sampleCount() {
         return totalSamples;
     }
 }

@@ -3,8 +3,10 @@ package io.ferrite.server.timeseries;
 import static io.ferrite.server.string.StringCommands.is;
 
 import io.ferrite.server.command.CommandTable;
+import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.DbEntry;
+import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.Numbers;
@@ -149,8 +151,8 @@ public final class TimeSeriesCommands {
         return o;
     }
 
-    /** Applies options to a series; registers labels in the index under key. */
-    private static void apply(Client c, TimeSeries s, Options o, byte[] key) {
+    /** Applies options other than LABELS to a series. */
+    private static void apply(TimeSeries s, Options o) {
         if (o.retention != null) s.retention = o.retention;
         if (o.chunkSize != null) s.chunkSize = o.chunkSize;
         if (o.compressed != null) s.compressed = o.compressed;
@@ -159,18 +161,90 @@ public final class TimeSeriesCommands {
             s.ignoreMaxTimeDiff = o.ignoreTime;
             s.ignoreMaxValDiff = o.ignoreValue;
         }
-        if (o.labels != null) {
-            LabelIndex.INSTANCE.remove(s);
-            s.labels = o.labels;
-        }
-        LabelIndex.INSTANCE.add(s, key, c.db().index());
     }
 
+    /**
+     * A new series with the options, the ts-* configuration supplying the ones not given (as
+     * RedisTimeSeries's parseCreateArgs); the key table indexes its labels as it is stored.
+     */
     private static TimeSeries newSeries(Client c, Options o, byte[] key) {
         TimeSeries s = new TimeSeries();
-        apply(c, s, o, key);
+        FerriteConfig cfg = c.server().config();
+        s.retention = cfg.tsRetentionPolicy.longValue();
+        s.chunkSize = cfg.tsChunkSizeBytes.intValue();
+        s.compressed = cfg.tsEncoding.longValue() == 0;
+        s.ignoreMaxTimeDiff = cfg.tsIgnoreMaxTimeDiff.longValue();
+        s.ignoreMaxValDiff = Double.longBitsToDouble(cfg.tsIgnoreMaxValDiff.longValue());
+        apply(s, o);
+        if (o.labels != null) s.labels = o.labels;
         c.db().add(key, s);
         return s;
+    }
+
+    // Keeps the loads of touchTail from being optimised away. Shared by every event loop and
+    // written without synchronisation on purpose: nobody reads it, so a lost or torn store is harmless.
+    @SuppressWarnings("unused")
+    private static long touchSink;
+
+    private static final DuplicatePolicy[] POLICIES = DuplicatePolicy.values(); // values() copies per call
+
+    /** The server's ts-duplicate-policy, for series without a policy of their own. */
+    private static DuplicatePolicy serverPolicy(Client c) {
+        return POLICIES[(int) c.server().config().tsDuplicatePolicy.longValue()];
+    }
+
+    /**
+     * Before TS.ADD/TS.INCRBY create key: the destinations ts-compaction-policy will create with
+     * it, and the shards they live in (ShardsNeeded before anything is created).
+     */
+    private static List<CompactionPolicy.Rule> policyFor(Client c, byte[] key) {
+        String policy = c.server().config().tsCompactionPolicy.value();
+        if (policy.isEmpty()) return List.of();
+        List<CompactionPolicy.Rule> rules = CompactionPolicy.parse(policy);
+        if (rules == null) return List.of();
+        Keyspace ks = c.db().keyspace();
+        long shards = 0;
+        for (CompactionPolicy.Rule r : rules) shards |= 1L << ks.shardIndex(r.destKey(key));
+        ks.require(shards);
+        return rules;
+    }
+
+    /**
+     * Creates the compactions of a new series as tsdb.c SeriesCreateRulesFromGlobalConfig does: a
+     * destination that exists already is skipped; a new one gets the source's labels plus
+     * aggregation and time_bucket, the rule's retention and the configured chunk size and encoding.
+     */
+    private static void createPolicyRules(Client c, byte[] key, TimeSeries src, List<CompactionPolicy.Rule> rules) {
+        Database db = c.db();
+        FerriteConfig cfg = c.server().config();
+        for (CompactionPolicy.Rule rule : rules) {
+            byte[] destKey = rule.destKey(key);
+            if (db.lookup(destKey) != null) continue;
+            TimeSeries dst = new TimeSeries();
+            dst.retention = rule.retention();
+            dst.chunkSize = cfg.tsChunkSizeBytes.intValue();
+            dst.compressed = cfg.tsEncoding.longValue() == 0;
+            byte[][] l = java.util.Arrays.copyOf(src.labels, src.labels.length + 4);
+            l[src.labels.length] = bytes("aggregation");
+            l[src.labels.length + 1] = bytes(rule.agg().label.toUpperCase(java.util.Locale.ROOT));
+            l[src.labels.length + 2] = bytes("time_bucket");
+            l[src.labels.length + 3] = bytes(Long.toString(rule.bucket()));
+            dst.labels = l;
+            db.add(destKey, dst);
+            CompactionRule r = new CompactionRule(src, key, dst, destKey, rule.agg(), rule.bucket(), rule.align());
+            src.rules.add(r);
+            dst.sourceRule = r;
+        }
+    }
+
+    /**
+     * Before samples are written to s: holds the shards of every series its rules can write
+     * (ShardsNeeded otherwise; nothing has changed yet), dropping dead rules; and checks its own
+     * source link when IGNORE depends on it ("the series is not a compaction").
+     */
+    private static void prepareWrite(Database db, TimeSeries s) {
+        CompactionRule.requireDownstream(db, s);
+        if (s.sourceRule != null && s.ignoreMaxTimeDiff + s.ignoreMaxValDiff > 0) CompactionRule.liveSource(db, s);
     }
 
     static long parseTimestamp(byte[] a) {
@@ -181,8 +255,8 @@ public final class TimeSeriesCommands {
     }
 
     static double parseValue(byte[] a) {
-        Double v = Numbers.parseDouble(a);
-        if (v == null) throw BAD_VALUE;
+        double v = Numbers.parseDoubleOrNaN(a); // no allocation: one value per sample
+        if (Double.isNaN(v)) throw BAD_VALUE;
         return v;
     }
 
@@ -206,12 +280,14 @@ public final class TimeSeriesCommands {
 
     /** TS.ALTER key [RETENTION ms] [CHUNK_SIZE n] [DUPLICATE_POLICY p] [IGNORE t v] [LABELS ...] */
     static void alter(Client c) {
-        byte[] key = c.arg(1);
-        TimeSeries s = existing(c.db(), key, false);
+        Database db = c.db();
+        DbEntry e = db.lookup(c.arg(1));
+        if (e == null) throw NO_KEY;
+        if (!(e.value() instanceof TimeSeries s)) throw CommandError.WRONGTYPE;
         Options o = parseOptions(c, 2, true, false, false);
-        synchronized (s) {
-            apply(c, s, o, key);
-        }
+        apply(s, o);
+        if (o.labels != null) LabelIndex.relabel(db, e, o.labels);
+        db.touched(e);
         c.reply().ok();
     }
 
@@ -224,13 +300,16 @@ public final class TimeSeriesCommands {
         DbEntry e = c.db().lookup(key);
         TimeSeries s;
         if (e == null) {
+            List<CompactionPolicy.Rule> policy = policyFor(c, key);
             s = newSeries(c, o != null ? o : new Options(), key);
+            createPolicyRules(c, key, s, policy);
         } else if (e.value() instanceof TimeSeries t) {
             s = t;
+            prepareWrite(c.db(), s);
         } else {
             throw CommandError.WRONGTYPE;
         }
-        long r = s.add(ts, v, o != null ? o.onDuplicate : null);
+        long r = s.add(ts, v, o != null ? o.onDuplicate : null, serverPolicy(c));
         c.reply().integer(r);
     }
 
@@ -239,8 +318,19 @@ public final class TimeSeriesCommands {
         if ((c.argc() - 1) % 3 != 0) throw CommandError.arity("ts.madd");
         Database db = c.db();
         int n = (c.argc() - 1) / 3;
-        // RedisTimeSeries checks every key exists before adding anything.
-        for (int i = 0; i < n; i++) existing(db, c.arg(1 + 3 * i), false);
+        // RedisTimeSeries checks every key exists before adding anything; the series found
+        // are kept so that each key is looked up once.
+        TimeSeries[] series = new TimeSeries[n];
+        long touched = 0;
+        for (int i = 0; i < n; i++) {
+            series[i] = existing(db, c.arg(1 + 3 * i), false);
+            prepareWrite(db, series[i]);
+            // With many series each sample's chunk is a cache miss; loading them all here lets the
+            // misses of different keys overlap instead of each append waiting for its own.
+            touched ^= series[i].touchTail();
+        }
+        touchSink = touched;
+        DuplicatePolicy fallback = serverPolicy(c);
         RespWriter w = c.reply();
         w.array(n);
         for (int i = 0; i < n; i++) {
@@ -248,7 +338,7 @@ public final class TimeSeriesCommands {
             try {
                 long ts = parseTimestamp(c.arg(a + 1));
                 double v = parseValue(c.arg(a + 2));
-                w.integer(existing(db, c.arg(a), false).add(ts, v, null));
+                w.integer(series[i].add(ts, v, null, fallback));
             } catch (CommandError err) {
                 w.error(err.getMessage());
             }
@@ -264,23 +354,22 @@ public final class TimeSeriesCommands {
         DbEntry e = c.db().lookup(key);
         TimeSeries s;
         if (e == null) {
+            List<CompactionPolicy.Rule> policy = policyFor(c, key);
             s = newSeries(c, o, key);
+            createPolicyRules(c, key, s, policy);
         } else if (e.value() instanceof TimeSeries t) {
             s = t;
+            prepareWrite(c.db(), s);
         } else {
             throw CommandError.WRONGTYPE;
         }
         long ts = o.timestamp != null ? o.timestamp : System.currentTimeMillis();
-        long r;
-        synchronized (s) {
-            double base = 0;
-            if (!s.isEmpty()) {
-                if (ts < s.lastTimestamp()) throw INCR_OLD;
-                base = s.lastValue();
-            }
-            r = s.add(ts, decr ? base - by : base + by, DuplicatePolicy.LAST);
+        double base = 0;
+        if (!s.isEmpty()) {
+            if (ts < s.lastTimestamp()) throw INCR_OLD;
+            base = s.lastValue();
         }
-        c.reply().integer(r);
+        c.reply().integer(s.add(ts, decr ? base - by : base + by, DuplicatePolicy.LAST));
     }
 
     /** TS.DEL key from to: deletes the samples in the range; returns how many. */
@@ -328,22 +417,20 @@ public final class TimeSeriesCommands {
             else throw CommandError.SYNTAX;
         }
         TimeSeries s = existing(c.db(), c.arg(1), true);
-        writeLast(c.reply(), s, latest);
+        writeLast(c.db(), c.reply(), s, latest);
     }
 
-    private static void writeLast(RespWriter w, TimeSeries s, boolean latest) {
-        synchronized (s) {
-            if (latest && s.sourceRule != null && s.sourceRule.openBucket != Long.MIN_VALUE) {
-                double[] v = new double[1];
-                TimeSeries.Rule r = s.sourceRule;
-                if (r.source.aggregateOne(r.agg, r.openBucket, r.bucket, v)) {
-                    writeSample(w, r.openBucket, v[0]);
-                    return;
-                }
+    private static void writeLast(Database db, RespWriter w, TimeSeries s, boolean latest) {
+        CompactionRule r = latest ? CompactionRule.liveSource(db, s) : null;
+        if (r != null && r.openBucket != Long.MIN_VALUE) {
+            double[] v = new double[1];
+            if (r.source.aggregateOne(r.agg, r.openBucket, r.bucket, v)) {
+                writeSample(w, r.openBucket, v[0]);
+                return;
             }
-            if (s.isEmpty()) w.emptyArray();
-            else writeSample(w, s.lastTimestamp(), s.lastValue());
         }
+        if (s.isEmpty()) w.emptyArray();
+        else writeSample(w, s.lastTimestamp(), s.lastValue());
     }
 
     /** TS.INFO key [DEBUG] */
@@ -355,8 +442,10 @@ public final class TimeSeriesCommands {
         }
         byte[] key = c.arg(1);
         TimeSeries s = existing(c.db(), key, true);
+        // As RedisTimeSeries's TS.INFO, drop links to keys that are gone before reporting them.
+        CompactionRule.requireNeighbours(c.db(), s);
         RespWriter w = c.reply();
-        synchronized (s) {
+        {
             w.map(debug ? 16 : 14);
             w.bulk("totalSamples");
             w.integer(s.totalSamples);
@@ -384,13 +473,13 @@ public final class TimeSeriesCommands {
             w.bulk("rules");
             if (w.resp3()) {
                 w.map(s.rules.size());
-                for (TimeSeries.Rule r : s.rules) {
+                for (CompactionRule r : s.rules) {
                     w.bulk(r.destKey);
                     writeRuleTail(w, r, 3);
                 }
             } else {
                 w.array(s.rules.size());
-                for (TimeSeries.Rule r : s.rules) {
+                for (CompactionRule r : s.rules) {
                     w.array(4);
                     w.bulk(r.destKey);
                     writeRuleTail(w, r, 0);
@@ -422,7 +511,7 @@ public final class TimeSeriesCommands {
         }
     }
 
-    private static void writeRuleTail(RespWriter w, TimeSeries.Rule r, int header) {
+    private static void writeRuleTail(RespWriter w, CompactionRule r, int header) {
         if (header > 0) w.array(header);
         w.integer(r.bucket);
         w.bulk(r.agg.label);
@@ -518,7 +607,8 @@ public final class TimeSeriesCommands {
         }
     }
 
-    private static Query.Samples runQuery(TimeSeries s, Query q, long from, long to, boolean reverse) {
+    private static Query.Samples runQuery(Database db, TimeSeries s, Query q, long from, long to, boolean reverse) {
+        if (q.latest) CompactionRule.liveSource(db, s); // LATEST reads the source: its shard, and a live link
         long limit = s.retentionLimit();
         return q.run(s, Math.max(from, limit), to, reverse);
     }
@@ -537,13 +627,13 @@ public final class TimeSeriesCommands {
         parseQuery(c, 4, q, false, from, to);
         finishQuery(q, c.arg(2), c.arg(3), from, to);
         TimeSeries s = existing(c.db(), c.arg(1), true);
-        writeSamples(c.reply(), runQuery(s, q, from, to, reverse));
+        writeSamples(c.reply(), runQuery(c.db(), s, q, from, to, reverse));
     }
 
     /** TS.QUERYINDEX filter...: the matching keys, sorted. */
     static void queryIndex(Client c) {
         List<Filter.Matcher> ms = Filter.parseAll(c.argv(), 1, c.argc());
-        List<LabelIndex.Match> found = LabelIndex.INSTANCE.query(c.db(), ms);
+        List<LabelIndex.Match> found = LabelIndex.query(c.db(), ms);
         RespWriter w = c.reply();
         w.set(found.size());
         for (LabelIndex.Match m : found) w.bulk(m.key());
@@ -615,7 +705,7 @@ public final class TimeSeriesCommands {
         LabelMode mode = new LabelMode();
         List<Filter.Matcher> ms = new ArrayList<>();
         parseLabelsAndFilter(c, i, mode, ms, false);
-        List<LabelIndex.Match> found = LabelIndex.INSTANCE.query(c.db(), ms);
+        List<LabelIndex.Match> found = LabelIndex.query(c.db(), ms);
         RespWriter w = c.reply();
         if (w.resp3()) w.map(found.size());
         else w.array(found.size());
@@ -628,7 +718,7 @@ public final class TimeSeriesCommands {
                 w.bulk(m.key());
             }
             mode.write(w, m.series());
-            writeLast(w, m.series(), latest);
+            writeLast(c.db(), w, m.series(), latest);
         }
     }
 
@@ -651,13 +741,13 @@ public final class TimeSeriesCommands {
             if (reducer == null || !reducer.isReducer()) throw BAD_REDUCER;
         }
         finishQuery(q, c.arg(1), c.arg(2), from, to);
-        List<LabelIndex.Match> found = LabelIndex.INSTANCE.query(c.db(), ms);
+        List<LabelIndex.Match> found = LabelIndex.query(c.db(), ms);
         RespWriter w = c.reply();
         if (groupLabel == null) {
             if (w.resp3()) w.map(found.size());
             else w.array(found.size());
             for (LabelIndex.Match m : found) {
-                Query.Samples r = runQuery(m.series(), q, from, to, reverse);
+                Query.Samples r = runQuery(c.db(), m.series(), q, from, to, reverse);
                 if (w.resp3()) {
                     w.bulk(m.key());
                     w.array(3);
@@ -701,7 +791,7 @@ public final class TimeSeriesCommands {
             StringBuilder sources = new StringBuilder();
             List<byte[]> sourceKeys = new ArrayList<>();
             for (LabelIndex.Match m : g.getValue()) {
-                Query.Samples r = runQuery(m.series(), q, from, to, false);
+                Query.Samples r = runQuery(c.db(), m.series(), q, from, to, false);
                 for (int k = 0; k < r.n; k++) {
                     byTs.computeIfAbsent(r.ts[k], x -> new double[1 + 4]);
                     append(byTs, r.ts[k], r.vs[k]);
@@ -807,38 +897,39 @@ public final class TimeSeriesCommands {
             else throw CommandError.SYNTAX;
         }
         if (Arrays.equals(srcKey, dstKey)) throw SAME_KEY;
-        TimeSeries src = existing(c.db(), srcKey, false);
-        TimeSeries dst = existing(c.db(), dstKey, false);
-        if (dst.sourceRule != null) throw DEST_HAS_SRC;
+        Database db = c.db();
+        TimeSeries src = existing(db, srcKey, false);
+        TimeSeries dst = existing(db, dstKey, false);
+        // The cycle check walks up from src, BACKFILL writes dst and what dst feeds: hold their shards.
+        CompactionRule.requireUpstream(db, src);
+        if (backfill) CompactionRule.requireDownstream(db, dst);
+        if (CompactionRule.liveSource(db, dst) != null) throw DEST_HAS_SRC;
         // A cycle would make dst feed src: walk up from src.
         for (TimeSeries up = src; up != null; up = up.sourceRule == null ? null : up.sourceRule.source) {
             if (up == dst) throw CYCLE;
         }
-        TimeSeries.Rule r = new TimeSeries.Rule(src, srcKey, dst, dstKey, agg, bucket, align);
-        synchronized (src) {
-            if (backfill && !src.isEmpty()) {
-                long first = r.bucketStart(src.firstTimestamp());
-                long open = r.bucketStart(src.lastTimestamp());
-                for (long b = first; b < open; b += bucket) src.writeBucket(r, b);
-            }
-            if (!src.isEmpty()) r.openBucket = r.bucketStart(src.lastTimestamp());
-            src.rules.add(r);
-            dst.sourceRule = r;
+        CompactionRule r = new CompactionRule(src, srcKey, dst, dstKey, agg, bucket, align);
+        if (backfill && !src.isEmpty()) {
+            long first = r.bucketStart(src.firstTimestamp());
+            long open = r.bucketStart(src.lastTimestamp());
+            for (long b = first; b < open; b += bucket) src.writeBucket(r, b);
         }
+        if (!src.isEmpty()) r.openBucket = r.bucketStart(src.lastTimestamp());
+        src.rules.add(r);
+        dst.sourceRule = r;
         c.reply().ok();
     }
 
-    /** TS.DELETERULE src dst */
+    /** TS.DELETERULE src dst: as RedisTimeSeries, a rule whose destination is gone does not exist. */
     static void deleteRule(Client c) {
-        TimeSeries src = existing(c.db(), c.arg(1), false);
-        TimeSeries dst = existing(c.db(), c.arg(2), false);
-        synchronized (src) {
-            TimeSeries.Rule found = null;
-            for (TimeSeries.Rule r : src.rules) if (r.dest == dst) found = r;
-            if (found == null) throw NO_RULE;
-            src.rules.remove(found);
-            dst.sourceRule = null;
-        }
+        Database db = c.db();
+        TimeSeries src = existing(db, c.arg(1), false);
+        CompactionRule.requireNeighbours(db, src);
+        CompactionRule found = null;
+        for (CompactionRule r : src.rules) if (Arrays.equals(r.destKey, c.arg(2))) found = r;
+        if (found == null) throw NO_RULE;
+        src.rules.remove(found);
+        found.dest.sourceRule = null;
         c.reply().ok();
     }
 }

@@ -31,6 +31,8 @@ final class UncompressedChunk implements Chunk {
     }
 
     @Override public int count() { return n; }
+
+    @Override public long touch() { return n == 0 ? 0 : ts[n - 1]; }
     @Override public void replaceLast(double v) { vs[n - 1] = v; }
     @Override public long first() { return ts[0]; }
     @Override public long last() { return ts[n - 1]; }

@@ -47,6 +47,24 @@ class NumbersTest {
     }
 
     @Test
+    void parseDoubleOrNaNAgreesWithTheGeneralParser() {
+        for (String s : new String[] {"0", "-0", "1", "42.5", "-3.25", "+7", ".5", "5.", "0.1", "123456789012345",
+                "1234567890123456", "0.000000000000000000001", "1e3", "1E-3", "inf", "-inf", "nan", "", "-", ".",
+                "1.2.3", "12a", " 1", "1 ", "0x10", "1d", "99999999999999999999", "1.0000000000000000000000001",
+                "3.14159265358979", "-0.0000001"}) {
+            Double slow = Numbers.parseDouble(b(s));
+            double fast = Numbers.parseDoubleOrNaN(b(s));
+            if (slow == null) assertThat(fast).as(s).isNaN();
+            else assertThat(Double.doubleToRawLongBits(fast)).as(s).isEqualTo(Double.doubleToRawLongBits(slow));
+        }
+        java.util.Random rnd = new java.util.Random(42);
+        for (int i = 0; i < 100_000; i++) {
+            String s = (rnd.nextBoolean() ? "-" : "") + rnd.nextInt(1_000_000) + "." + rnd.nextInt(1_000_000_000);
+            assertThat(Numbers.parseDoubleOrNaN(b(s))).as(s).isEqualTo(Double.parseDouble(s));
+        }
+    }
+
+    @Test
     void formatsDoublesLikeRedis72() {
         assertThat(Numbers.formatDoubleString(0.1)).isEqualTo("0.1");
         assertThat(Numbers.formatDoubleString(1.5)).isEqualTo("1.5");

@@ -27,6 +27,16 @@ class RespWriterTest {
     }
 
     @Test
+    void integersOfEveryLength() {
+        for (long v : new long[] {129, -2, 999, 1000, 1795982889694L, -1795982889694L, Long.MAX_VALUE, Long.MIN_VALUE,
+                Long.MIN_VALUE + 1, 10, 99, 100, 101, 1_000_000_007L}) {
+            assertThat(written(w -> w.integer(v), 2)).as("%d", v).isEqualTo(":" + v + "\r\n");
+            assertThat(written(w -> w.bulkLong(v), 2)).as("%d", v)
+                    .isEqualTo("$" + Long.toString(v).length() + "\r\n" + v + "\r\n");
+        }
+    }
+
+    @Test
     void integersNullsAndAggregatesPerProtocol() {
         assertThat(written(w -> w.integer(-1), 2)).isEqualTo(":-1\r\n");
         assertThat(written(w -> w.integer(123456), 2)).isEqualTo(":123456\r\n");
