@@ -67,11 +67,12 @@ public final class Dispatcher {
     }
 
     /**
-     * Scripting (see docs/architecture.md, "Scripts"): scripts and functions run on one
-     * scripting thread, holding every shard lock, while their client is parked. Commands of
-     * other clients that need a shard lock wait for it; once the script has run longer than
-     * busy-reply-threshold they get BUSY instead, as do keyless commands, unless flagged
-     * allow-busy (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE). Null until scripting starts.
+     * Scripting (see docs/architecture.md, "Scripts and functions"): a script holds every shard
+     * lock; it starts on its client's event loop and moves to the scripting thread (client
+     * parked) if it runs long without side effects. Commands of other clients that need a
+     * shard lock wait for it; once the script has run longer than busy-reply-threshold they get
+     * BUSY instead, as do keyless commands, unless flagged allow-busy (SCRIPT KILL, FUNCTION
+     * KILL, SHUTDOWN NOSAVE). Null until scripting starts.
      */
     public interface ScriptGate {
         /** The BUSY error once the running script passed busy-reply-threshold, else null. */
@@ -178,14 +179,46 @@ public final class Dispatcher {
             if (cmd.fullName.equals("reset")) TransactionCommands.reset(c);
         }
         ScriptGate gate = scriptGate;
-        if ((cmd.flags & CommandFlags.SCRIPT_THREAD) != 0) {
-            runOnScriptThread(c, cmd, gate != null ? gate : server.scripting());
-            return;
-        }
         if (c.subscriptions() != null && cmd.fullName.equals("reset")) PubSubCommands.reset(c);
-        call(c, cmd);
+        if ((cmd.flags & CommandFlags.SCRIPT_THREAD) != 0) {
+            if (!runScriptInline(c, cmd, gate != null ? gate : server.scripting())) return;
+        } else {
+            call(c, cmd);
+        }
         PubSub.flushDeferred(c); // pushes this command sent to its own client follow its reply
         if (blocking.hasReady()) blocking.serveReady();
+    }
+
+    /**
+     * Thrown by the scripting engine's instruction hook out of a script that runs inline on an
+     * event loop for longer than a moment without having changed anything: the dispatcher then
+     * runs the command again from the start on the scripting thread (see docs/architecture.md).
+     */
+    public static final class ScriptMigration extends Error {
+        public static final ScriptMigration INSTANCE = new ScriptMigration();
+
+        private ScriptMigration() { super("script moves to the scripting thread", null, false, false); }
+    }
+
+    /**
+     * Runs a script on this event loop; false when it moved to the scripting thread instead
+     * (the client is parked then and its reply comes later).
+     */
+    private boolean runScriptInline(Client c, CommandSpec cmd, ScriptGate gate) {
+        ByteBuf out = c.reply().target();
+        int mark = out.writerIndex();
+        c.scriptMayMigrate(true);
+        try {
+            call(c, cmd);
+            return true;
+        } catch (ScriptMigration moved) {
+            c.scriptMayMigrate(false); // before the hand-off: on the scripting thread it runs to its end
+            c.reply().target().writerIndex(mark);
+            runOnScriptThread(c, cmd, gate);
+            return false;
+        } finally {
+            c.scriptMayMigrate(false);
+        }
     }
 
     /**

@@ -196,6 +196,11 @@ public final class Client {
     public void neverBlock(boolean on) { this.neverBlock = on; }
 
     private boolean inScript;
+    private boolean scriptMayMigrate;
+
+    /** Set while a script runs inline on this client's loop and may still move to the scripting thread. */
+    public void scriptMayMigrate(boolean on) { this.scriptMayMigrate = on; }
+    public boolean scriptMayMigrate() { return scriptMayMigrate; }
 
     /** Set while a script's redis.call runs a command for this client. */
     public void inScript(boolean on) { this.inScript = on; }

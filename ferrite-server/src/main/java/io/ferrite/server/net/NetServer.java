@@ -50,7 +50,7 @@ public final class NetServer {
         int configured = server.config().ioThreads.intValue();
         threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferrite-accept", true), factory);
-        workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ferrite-io", true), factory);
+        workers = new MultiThreadIoEventLoopGroup(threads, new IoThreadFactory(), factory);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -97,5 +97,20 @@ public final class NetServer {
         for (Channel ch : listeners) ch.close().syncUninterruptibly();
         if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Event-loop threads with the scripting thread's deep stack: scripts start on the event
+     * loop, and LuaJ's interpreter (and cmsgpack/cjson on nested data) recurse on the Java stack,
+     * so a script must hit Lua's own limits here before Java's. The size is reserved address
+     * space; only the pages a deep script touches are committed.
+     */
+    private static final class IoThreadFactory extends DefaultThreadFactory {
+        IoThreadFactory() { super("ferrite-io", true); }
+
+        @Override
+        protected Thread newThread(Runnable r, String name) {
+            return new io.netty.util.concurrent.FastThreadLocalThread(threadGroup, r, name, 256L << 20);
+        }
     }
 }

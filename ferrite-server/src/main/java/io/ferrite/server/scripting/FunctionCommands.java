@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * FUNCTION LOAD / LIST / DELETE / FLUSH / DUMP / RESTORE / KILL / STATS / HELP, FCALL and
- * FCALL_RO (Redis 7.2's functions.c). Everything but KILL and STATS runs on the scripting
- * thread, the only thread that touches the libraries.
+ * FCALL_RO (Redis 7.2's functions.c). Everything but KILL and STATS holds every shard lock,
+ * which is what serialises access to the libraries (FCALL as a script, the rest lock_all).
  */
 public final class FunctionCommands {
     private FunctionCommands() {}
@@ -22,12 +22,12 @@ public final class FunctionCommands {
         t.add("fcall_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale lock_all script_thread movablekeys",
                 "@scripting", 0, 0, 0, FunctionCommands::fcallRo, "Invokes a read-only function.");
         t.container("function", -2, "", "")
-                .sub("load", -3, "write denyoom noscript script_thread", "@scripting", 0, 0, 0, FunctionCommands::load)
-                .sub("list", -2, "noscript script_thread", "@scripting", 0, 0, 0, FunctionCommands::list)
-                .sub("delete", 3, "write noscript script_thread", "@scripting", 0, 0, 0, FunctionCommands::delete)
-                .sub("flush", -2, "write noscript script_thread", "@scripting", 0, 0, 0, FunctionCommands::flush)
-                .sub("dump", 2, "noscript script_thread", "@scripting", 0, 0, 0, FunctionCommands::dump)
-                .sub("restore", -3, "write denyoom noscript script_thread", "@scripting", 0, 0, 0, FunctionCommands::restore)
+                .sub("load", -3, "write denyoom noscript lock_all", "@scripting", 0, 0, 0, FunctionCommands::load)
+                .sub("list", -2, "noscript lock_all", "@scripting", 0, 0, 0, FunctionCommands::list)
+                .sub("delete", 3, "write noscript lock_all", "@scripting", 0, 0, 0, FunctionCommands::delete)
+                .sub("flush", -2, "write noscript lock_all", "@scripting", 0, 0, 0, FunctionCommands::flush)
+                .sub("dump", 2, "noscript lock_all", "@scripting", 0, 0, 0, FunctionCommands::dump)
+                .sub("restore", -3, "write denyoom noscript lock_all", "@scripting", 0, 0, 0, FunctionCommands::restore)
                 .sub("kill", 2, "noscript allow_busy", "@scripting", 0, 0, 0, FunctionCommands::kill)
                 .sub("stats", 2, "noscript allow_busy", "@scripting", 0, 0, 0, FunctionCommands::stats)
                 .sub("help", 2, "loading stale", "@scripting", 0, 0, 0, FunctionCommands::help);

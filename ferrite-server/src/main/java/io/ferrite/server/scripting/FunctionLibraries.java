@@ -26,7 +26,7 @@ import org.luaj.vm2.lib.VarArgFunction;
  * <p>As in Redis's function_lua.c, library code runs against one global table whose lookups
  * go to the load API while it loads (only {@code redis} with register_function, log and the
  * version constants: anything else is a "nonexistent global variable") and to the full
- * scripting environment when its functions run. Only the scripting thread touches this.
+ * scripting environment when its functions run. Used only with every shard lock held.
  */
 final class FunctionLibraries {
     static final String ENGINE = "LUA";

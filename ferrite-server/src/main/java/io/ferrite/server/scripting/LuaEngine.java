@@ -39,7 +39,8 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * cmsgpack), the script cache, the scripting thread, and the run state that SCRIPT KILL and the
  * BUSY gate read.
  *
- * <p>Scripts run one at a time on the scripting thread, holding every shard lock, so no other
+ * <p>Scripts run one at a time, holding every shard lock (on their client's event loop, or on
+ * the scripting thread once they ran long without side effects), so no other
  * command interleaves and no two scripts share the interpreter. {@code redis.call} runs the command
  * handler directly on the caller's {@link Client}, with the call's arguments swapped in and its
  * reply captured from the client's output buffer, then parsed into Lua values. Differences
@@ -91,7 +92,18 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         return functions;
     }
 
-    // The scripting thread: scripts run one at a time, here, never on an event loop. A platform
+    /**
+     * How long a script may run inline on its client's event loop before it moves to the
+     * scripting thread (if it has had no side effects yet): long enough for almost every
+     * script to finish without a thread hand-off, short enough that the loop's other clients
+     * barely notice.
+     */
+    static final long MIGRATE_AFTER_NANOS = 1_000_000;
+    /** Commands after which a script cannot be run again from the start: writes, PUBLISH, admin. */
+    private static final long SIDE_EFFECTS = CommandFlags.WRITE | CommandFlags.PUBSUB | CommandFlags.MAY_REPLICATE
+            | CommandFlags.ADMIN;
+
+    // The scripting thread: scripts that run long without side effects continue here. A platform
     // thread with a deep stack, because LuaJ's interpreter recurses on the Java stack.
     private final java.util.concurrent.LinkedBlockingQueue<Runnable> tasks = new java.util.concurrent.LinkedBlockingQueue<>();
     private final Thread thread;
@@ -347,9 +359,15 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         runningArgv = java.util.Arrays.copyOf(c.argv(), c.argc());
         startedAt = System.currentTimeMillis();
         runningClient = c;
+        // Inline on an event loop: may still move to the scripting thread while it has no side effects.
+        hook.migrateAt(c.scriptMayMigrate() ? System.nanoTime() + MIGRATE_AFTER_NANOS : 0);
+        long randState = rand.state();
         LuaValue result;
         try {
             result = f.invoke(args).arg1();
+        } catch (Dispatcher.ScriptMigration moved) {
+            rand.state(randState); // the run on the scripting thread starts from the same state
+            throw moved;
         } catch (ScriptKilled k) {
             throw new io.ferrite.server.protocol.CommandError("ERR Script killed by user with SCRIPT KILL... script: "
                     + name + ", on @" + source + ":" + hook.line() + ".");
@@ -359,6 +377,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             throw new io.ferrite.server.protocol.CommandError("ERR Error running script, stack overflow script: "
                     + name + ", on @" + source + ":" + hook.line() + ".");
         } finally {
+            hook.migrateAt(0);
             runningClient = null;
             killRequested = false;
             c.select(db.index());
@@ -449,6 +468,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         if (cmd.has(CommandFlags.DENYOOM) && !allowOom && server.dispatcher().overMaxmemory()) {
             return failWith(Dispatcher.OOM.getMessage(), raise);
         }
+        if ((cmd.flags() & SIDE_EFFECTS) != 0) hook.migrateAt(0); // from here on it can only run to its end
         if (cmd.has(CommandFlags.WRITE)) {
             if (readOnly) return fail("Write commands are not allowed from read-only scripts.", raise);
             wrote = true;
@@ -577,6 +597,13 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         private int pc;
         private long loadDeadline; // FUNCTION LOAD: nanoTime after which the library code is stopped
         private int countdown;
+        private long migrateAt;    // nanoTime after which an inline script moves to the scripting thread, 0: never
+        private int migrateCountdown;
+
+        void migrateAt(long at) {
+            migrateAt = at;
+            migrateCountdown = 0;
+        }
 
         void loadDeadline(long deadline) {
             loadDeadline = deadline;
@@ -597,6 +624,13 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             this.pc = pc;
             if (depth > 0) proto = stack[depth - 1];
             if (killRequested) throw new ScriptKilled();
+            if (migrateAt != 0 && --migrateCountdown <= 0) {
+                migrateCountdown = 1_000;
+                if (System.nanoTime() > migrateAt) {
+                    migrateAt = 0;
+                    throw Dispatcher.ScriptMigration.INSTANCE;
+                }
+            }
             if (loadDeadline != 0 && --countdown <= 0) {
                 countdown = 10_000;
                 if (System.nanoTime() > loadDeadline) {
@@ -625,6 +659,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     /** Redis's rand.c generator (the 48-bit lrand48 recurrence), so scripts see Redis's sequence. */
     static final class Lrand48 {
         private long x = 0x330EL;
+
+        long state() { return x; }
+        void state(long s) { x = s; }
 
         void seed(int s) { x = (((long) s & 0xffffffffL) << 16 | 0x330EL) & 0xffffffffffffL; }
 

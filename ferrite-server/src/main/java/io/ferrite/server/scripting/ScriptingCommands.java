@@ -34,9 +34,9 @@ public final class ScriptingCommands {
                 "@scripting", 0, 0, 0, ScriptingCommands::evalShaRo,
                 "Executes a read-only server-side Lua script by SHA1 digest.");
         t.container("script", -2, "", "")
-                .sub("load", 3, "noscript stale script_thread", "@scripting", 0, 0, 0, ScriptingCommands::scriptLoad)
-                .sub("exists", -3, "noscript script_thread", "@scripting", 0, 0, 0, ScriptingCommands::scriptExists)
-                .sub("flush", -2, "noscript script_thread", "@scripting", 0, 0, 0, ScriptingCommands::scriptFlush)
+                .sub("load", 3, "noscript stale lock_all", "@scripting", 0, 0, 0, ScriptingCommands::scriptLoad)
+                .sub("exists", -3, "noscript lock_all", "@scripting", 0, 0, 0, ScriptingCommands::scriptExists)
+                .sub("flush", -2, "noscript lock_all", "@scripting", 0, 0, 0, ScriptingCommands::scriptFlush)
                 .sub("kill", 2, "noscript allow_busy", "@scripting", 0, 0, 0, ScriptingCommands::scriptKill);
     }
 
@@ -93,7 +93,7 @@ public final class ScriptingCommands {
                 && !StringCommands.is(c.arg(2), "async"))) {
             throw new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
         }
-        LuaEngine.of(c.server()).flush(); // on the scripting thread, the cache's only user
+        LuaEngine.of(c.server()).flush(); // under every shard lock, as every user of the cache
         c.reply().ok();
     }
 

@@ -224,11 +224,56 @@ class ScriptingCommandsTest {
             }
         });
         Thread.sleep(400);
-        try (RawConnection c = new RawConnection(ferrite.port())) {
-            assertThat(c.command("SCRIPT", "KILL").readReply())
-                    .startsWith("-UNKILLABLE Sorry the script already executed write commands");
+        // A script that wrote cannot move off its event loop (it could not be run again), so
+        // only connections on the other loops are served meanwhile: find one that answers.
+        List<RawConnection> conns = new ArrayList<>();
+        RawConnection other = null;
+        // Own threads: the common pool may have a single thread, busy with the script's caller.
+        var probes = java.util.concurrent.Executors.newCachedThreadPool();
+        for (int i = 0; i < 8 && other == null; i++) {
+            RawConnection c = new RawConnection(ferrite.port());
+            conns.add(c);
+            CompletableFuture<String> pong = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return c.command("PING").readReply();
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            }, probes);
+            try {
+                if (pong.get(300, TimeUnit.MILLISECONDS).startsWith("-BUSY")) other = c;
+            } catch (java.util.concurrent.TimeoutException sameLoop) {
+                // shares the script's event loop: waits for the script's end
+            }
         }
+        assertThat(other).isNotNull();
+        assertThat(other.command("SCRIPT", "KILL").readReply())
+                .startsWith("-UNKILLABLE Sorry the script already executed write commands");
         assertThat(loop.get(10, TimeUnit.SECONDS)).isEqualTo(":1\r\n");
+        for (RawConnection c : conns) c.close();
+        probes.shutdownNow();
+    }
+
+    @Test
+    void aLongReadOnlyScriptLeavesItsEventLoopFree() throws Exception {
+        // Starts inline, runs past the hand-off point without side effects, so it continues on
+        // the scripting thread: a client on every event loop is answered while it runs.
+        String script = "local t = redis.call('time') local n = 0 "
+                + "while true do n = n + 1 local x = redis.call('time') "
+                + "if (x[1] - t[1]) * 1000000 + (x[2] - t[2]) >= 150000 then break end end "
+                + "return redis.call('get', 'k') or 'none'";
+        try (RawConnection runner = new RawConnection(ferrite.port())) {
+            runner.command("EVAL", script, "0");
+            Thread.sleep(30);
+            for (int i = 0; i < 6; i++) {
+                try (RawConnection c = new RawConnection(ferrite.port())) {
+                    long start = System.nanoTime();
+                    assertThat(c.command("PING").readReply()).isEqualTo("+PONG\r\n");
+                    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(100);
+                }
+            }
+            assertThat(runner.readReply()).isEqualTo("$4\r\nnone\r\n");
+        }
     }
 
     @Test
