@@ -8,6 +8,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        // Netty's leak detector wraps a sample of buffers and records access points: a cost on
+        // every read of those buffers. The tests keep it (embedded servers); the server process
+        // runs without it unless asked (-Dio.netty.leakDetection.level=...).
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v"))) {
             System.out.println("Ferrite server v=" + Version.FERRITE + " redis_version=" + Version.REDIS);
             return;
