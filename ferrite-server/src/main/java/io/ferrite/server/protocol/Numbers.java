@@ -70,8 +70,8 @@ public final class Numbers {
 
     /** Parses a double (strtod rules, no NaN) or throws {@code onError}. */
     public static double parseDouble(byte[] b, CommandError onError) {
-        Double d = parseDouble(b);
-        if (d == null) throw onError;
+        double d = parseDoubleOrNaN(b); // plain decimals without a String (ZADD scores, ...)
+        if (d != d) throw onError;
         return d;
     }
 
