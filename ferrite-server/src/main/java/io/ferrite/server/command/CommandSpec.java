@@ -59,6 +59,8 @@ public final class CommandSpec {
     public String name() { return name; }
     public String fullName() { return fullName; }
     public int arity() { return arity; }
+    /** Counts a call refused before it ran (a script's redis.call refused by the scripting rules). */
+    public void countRejected() { rejectedCalls.increment(); }
     public long flags() { return flags; }
     public boolean has(long flag) { return (flags & flag) != 0; }
     public long aclCategories() { return aclCategories; }

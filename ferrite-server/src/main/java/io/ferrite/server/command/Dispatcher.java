@@ -258,7 +258,7 @@ public final class Dispatcher {
             failed = true;
             out.writerIndex(mark); // a command that failed midway must not leave half a reply
             w.error(e.getMessage());
-            stats.countError(e.getMessage());
+            if (!e.counted()) stats.countError(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
             // A bug in a command must cost that command only, not the connection or the batch.
             failed = true;

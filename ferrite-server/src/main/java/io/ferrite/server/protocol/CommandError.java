@@ -19,9 +19,22 @@ public final class CommandError extends RuntimeException {
     public static final CommandError STRING_TOO_LONG = new CommandError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     public static final CommandError TIMEOUT_NOT_INTEGER = new CommandError("ERR timeout is not an integer or out of range");
 
+    private final boolean counted;
+
     public CommandError(String message) {
-        super(message, null, false, false);
+        this(message, false);
     }
+
+    /**
+     * counted: the error was already counted in the error statistics where it arose (a script
+     * passing on the error of a command it ran, as Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+     */
+    public CommandError(String message, boolean counted) {
+        super(message, null, false, false);
+        this.counted = counted;
+    }
+
+    public boolean counted() { return counted; }
 
     /** "ERR wrong number of arguments for 'name' command" */
     public static CommandError arity(String name) {

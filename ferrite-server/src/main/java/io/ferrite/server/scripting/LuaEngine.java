@@ -74,6 +74,10 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     // Per run, only the script's thread.
     boolean readOnly;
     boolean allowOom;
+    private CommandSpec rejecting; // the command a failing redis.call names, once resolved
+
+    /** Marks an error table already counted in the error statistics (Redis's field of that name). */
+    static final LuaValue STATS_COUNTED = LuaValue.valueOf("ignore_error_stats_update");
     int resp = 2;
     String runningName;      // the script's sha or the function's name
     volatile boolean runningFunction; // FCALL rather than EVAL
@@ -372,7 +376,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             throw new io.ferrite.server.protocol.CommandError("ERR Script killed by user with SCRIPT KILL... script: "
                     + name + ", on @" + source + ":" + hook.line() + ".");
         } catch (LuaError e) {
-            throw new io.ferrite.server.protocol.CommandError(errorText(e, name, source));
+            LuaValue o = e.getMessageObject();
+            boolean counted = o != null && o.istable() && o.rawget(STATS_COUNTED).toboolean();
+            throw new io.ferrite.server.protocol.CommandError(errorText(e, name, source), counted);
         } catch (StackOverflowError e) {
             throw new io.ferrite.server.protocol.CommandError("ERR Error running script, stack overflow script: "
                     + name + ", on @" + source + ":" + hook.line() + ".");
@@ -383,8 +389,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             c.select(db.index());
         }
         if (result.istable() && result.rawget("err").isstring()) {
-            // An error reply from the script counts as the command's error, as in Redis.
-            throw new io.ferrite.server.protocol.CommandError(result.rawget("err").tojstring());
+            // An error reply from the script is the command's error, counted once, as in Redis.
+            throw new io.ferrite.server.protocol.CommandError(result.rawget("err").tojstring(),
+                    result.rawget(STATS_COUNTED).toboolean());
         }
         LuaConvert.reply(c.reply(), result, resp);
     }
@@ -436,6 +443,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     /** redis.call / redis.pcall: runs one command on the script's client and returns its reply as Lua. */
     LuaValue call(Varargs a, boolean raise) {
         Client c = runningClient;
+        rejecting = null;
         int n = a.narg();
         if (n == 0) return fail("Please specify at least one argument for this redis lib call", raise);
         byte[][] argv = new byte[n][];
@@ -463,6 +471,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         if (cmd == null || (cmd.isContainer() && n < 2)) {
             return fail("Unknown Redis command called from script", raise);
         }
+        rejecting = cmd;
         if (!cmd.arityOk(n)) return fail("Wrong number of args calling Redis command from script", raise);
         if (cmd.has(CommandFlags.NOSCRIPT)) return fail("This Redis command is not allowed from script", raise);
         if (cmd.has(CommandFlags.DENYOOM) && !allowOom && server.dispatcher().overMaxmemory()) {
@@ -491,6 +500,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         }
         LuaValue v = LuaConvert.parse(out, mark, out.writerIndex());
         out.writerIndex(mark);
+        if (v.istable() && v.rawget("err").isstring()) v.rawset(STATS_COUNTED, LuaValue.TRUE); // counted by the dispatcher
         if (raise && v.istable() && v.get("err").isstring()) {
             v.rawset("line", LuaValue.valueOf(hook.line()));
             throw new LuaError(v);
@@ -502,9 +512,17 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         return failWith("ERR " + text, raise);
     }
 
+    /**
+     * A redis.call refused before it ran: counted as Redis counts a rejected command (its
+     * rejected_calls, if known, and the error statistics) once, here; the table carries the
+     * mark that keeps the script's own error reply from counting it again.
+     */
     private LuaValue failWith(String error, boolean raise) {
+        server.stats().countError(error);
+        if (rejecting != null) rejecting.countRejected();
         LuaTable t = new LuaTable();
         t.rawset("err", LuaValue.valueOf(error));
+        t.rawset(STATS_COUNTED, LuaValue.TRUE);
         if (raise) {
             t.rawset("line", LuaValue.valueOf(hook.line()));
             throw new LuaError(t);

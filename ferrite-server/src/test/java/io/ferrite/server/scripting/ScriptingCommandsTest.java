@@ -300,4 +300,23 @@ class ScriptingCommandsTest {
         for (String a : args) sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
         return sb.toString();
     }
+
+    @Test
+    void errorsInsideScriptsAreCountedOnceAsRedisDoes() throws Exception {
+        try (redis.clients.jedis.Jedis j = ferrite.jedis()) {
+            j.configResetStat();
+            assertThat(eval("return redis.call('select', 99)", "0")).startsWith("-ERR DB index is out of range");
+            assertThat(j.info("errorstats")).contains("errorstat_ERR:count=1");
+            assertThat(j.info("stats")).contains("total_error_replies:1");
+            assertThat(j.info("commandstats")).containsPattern("cmdstat_select:calls=1,.*rejected_calls=0,failed_calls=1")
+                    .containsPattern("cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=1");
+            j.configResetStat();
+            // Refused by the scripting rules: the command's rejected_calls; pcall keeps the script going.
+            assertThat(cmd("EVAL_RO", "local t = redis.pcall('set','x','y') return t['err']", "1", "x"))
+                    .isEqualTo("$58\r\nERR Write commands are not allowed from read-only scripts.\r\n");
+            assertThat(j.info("stats")).contains("total_error_replies:1");
+            assertThat(j.info("commandstats")).containsPattern("cmdstat_set:calls=0,.*rejected_calls=1,failed_calls=0")
+                    .containsPattern("cmdstat_eval_ro:calls=1,.*rejected_calls=0,failed_calls=0");
+        }
+    }
 }
