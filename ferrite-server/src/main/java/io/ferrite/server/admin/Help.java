@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** The HELP reply as Redis's addReplyHelp builds it: a header, the lines, then HELP itself. */
-final class Help {
+public final class Help {
     private Help() {}
 
-    static void reply(Client c, String... lines) {
+    public static void reply(Client c, String... lines) {
         String command = new String(c.arg(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
         RespWriter w = c.reply();
         w.array(lines.length + 3);

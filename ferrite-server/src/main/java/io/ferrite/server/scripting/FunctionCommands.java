@@ -213,8 +213,7 @@ public final class FunctionCommands {
     }
 
     static void help(Client c) {
-        String[] lines = {
-            "FUNCTION <subcommand> [<arg> ...]. Subcommands:",
+        io.ferrite.server.admin.Help.reply(c,
             "LOAD [REPLACE] <code>",
             "    Loads a library; its first line is '#!lua name=<library>'.",
             "DELETE <library>",
@@ -231,11 +230,7 @@ public final class FunctionCommands {
             "    A payload of every library, for FUNCTION RESTORE.",
             "RESTORE <payload> [FLUSH|APPEND|REPLACE]",
             "    Loads the libraries of a payload: FLUSH drops the current ones first, APPEND (default)",
-            "    fails on a library name already loaded, REPLACE replaces such libraries.",
-            "HELP",
-            "    This text."};
-        RespWriter w = c.reply();
-        w.array(lines.length);
-        for (String l : lines) w.simple(l);
+            "    fails on a library name already loaded, REPLACE replaces such libraries.");
     }
+
 }

@@ -37,7 +37,8 @@ public final class ScriptingCommands {
                 .sub("load", 3, "noscript stale lock_all", "@scripting", 0, 0, 0, ScriptingCommands::scriptLoad)
                 .sub("exists", -3, "noscript lock_all", "@scripting", 0, 0, 0, ScriptingCommands::scriptExists)
                 .sub("flush", -2, "noscript lock_all", "@scripting", 0, 0, 0, ScriptingCommands::scriptFlush)
-                .sub("kill", 2, "noscript allow_busy", "@scripting", 0, 0, 0, ScriptingCommands::scriptKill);
+                .sub("kill", 2, "noscript allow_busy", "@scripting", 0, 0, 0, ScriptingCommands::scriptKill)
+                .sub("help", 2, "loading stale", "@scripting", 0, 0, 0, ScriptingCommands::scriptHelp);
     }
 
     static void eval(Client c) { run(c, false, false); }
@@ -101,5 +102,17 @@ public final class ScriptingCommands {
     static void scriptKill(Client c) {
         LuaEngine.of(c.server()).kill(false);
         c.reply().ok();
+    }
+
+    static void scriptHelp(Client c) {
+        io.ferrite.server.admin.Help.reply(c,
+            "EXISTS <sha1> [<sha1> ...]",
+            "    1 or 0 per SHA1: whether the script is in the cache.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Empties the script cache.",
+            "KILL",
+            "    Stops the running script if it has not written.",
+            "LOAD <script>",
+            "    Caches a script and returns its SHA1 for EVALSHA.");
     }
 }

@@ -319,4 +319,12 @@ class ScriptingCommandsTest {
                     .containsPattern("cmdstat_eval_ro:calls=1,.*rejected_calls=0,failed_calls=0");
         }
     }
+
+    @Test
+    void scriptAndFunctionHelpListTheirSubcommands() throws Exception {
+        String script = cmd("SCRIPT", "HELP");
+        assertThat(script).startsWith("*11\r\n+SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
+                .contains("+LOAD <script>\r\n").endsWith("+HELP\r\n+    Print this help.\r\n");
+        assertThat(cmd("FUNCTION", "HELP")).startsWith("*20\r\n+FUNCTION <subcommand>").contains("+RESTORE <payload>");
+    }
 }
