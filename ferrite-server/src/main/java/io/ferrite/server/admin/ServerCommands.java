@@ -34,6 +34,8 @@ public final class ServerCommands {
                 "The server clock: unix seconds and the microseconds within them.");
         t.add("lastsave", 1, "loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::lastsave,
                 "The unix time of the last successful save.");
+        t.add("role", 1, "noscript loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::role,
+                "The replication role: always a master without replicas (Ferrite does not replicate yet).");
         t.add("monitor", 1, "admin noscript loading stale", "", 0, 0, 0, ServerCommands::monitor,
                 "Streams every command the server runs to this connection.");
         t.add("shutdown", -1, "admin noscript loading stale no_multi allow_busy", "", 0, 0, 0, ServerCommands::shutdown,
@@ -156,5 +158,14 @@ public final class ServerCommands {
         long timeout = Numbers.parseLong(c.arg(2), CommandError.TIMEOUT_NOT_INTEGER);
         if (timeout < 0) throw new CommandError("ERR timeout is negative");
         c.reply().integer(0);
+    }
+
+    /** ROLE: ["master", replication offset, replicas]; Ferrite has no replication, so offset 0 and none. */
+    static void role(Client c) {
+        io.ferrite.server.protocol.RespWriter w = c.reply();
+        w.array(3);
+        w.bulk("master");
+        w.integer(0);
+        w.array(0);
     }
 }

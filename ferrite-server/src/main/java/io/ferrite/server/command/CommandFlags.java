@@ -32,7 +32,7 @@ public final class CommandFlags {
     public static final long LOCK_ALL = 1L << 40;
     /** Ferrite: the command does not touch the keyspace: take no lock. */
     public static final long NO_KEYS = 1L << 41;
-    /** Ferrite: runs on the scripting thread with its client parked (EVAL, FCALL ...). */
+    /** Ferrite: a script (EVAL, FCALL ...): starts on the event loop, may move to the scripting thread (client parked). */
     public static final long SCRIPT_THREAD = 1L << 42;
 
     private static final String[] NAMES = {"write", "readonly", "denyoom", "admin", "pubsub", "noscript",

@@ -43,6 +43,13 @@ class ServerCommandsTest {
     }
 
     @Test
+    void roleIsAMasterWithoutReplicas() throws IOException {
+        try (RawConnection r = raw()) {
+            assertThat(call(r, "ROLE")).isEqualTo("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
+        }
+    }
+
+    @Test
     void dbsizeFlushdbAndFlushallWorkPerDatabase() throws IOException {
         try (RawConnection r = raw()) {
             call(r, "SET", "a", "1");
