@@ -493,21 +493,21 @@ public final class GeoCommands {
         long max = (bits + 1) << (52 - step * 2);
         ScoreRange range = ScoreRange.of(min, false, max, true);
         long from = z.firstRank(range), end = z.endRank(range);
-        for (long r = from; r < end; r++) {
-            double score = z.scoreAt(r);
+        // One walk along the range (a skiplist's nodes in order), not a rank lookup per member.
+        z.forEach(from, end - 1, false, (member, score) -> {
+            if (limit != 0 && out.size() >= limit) return; // ANY: enough found
             double[] xy = GeoHash.decode(score);
             double dist;
             if (s.box) {
                 double widthM = s.width * s.conversion, heightM = s.height * s.conversion;
-                if (GeoHash.latDistance(xy[1], s.lat) > heightM / 2) continue;
-                if (GeoHash.distance(xy[0], xy[1], s.lon, xy[1]) > widthM / 2) continue;
+                if (GeoHash.latDistance(xy[1], s.lat) > heightM / 2) return;
+                if (GeoHash.distance(xy[0], xy[1], s.lon, xy[1]) > widthM / 2) return;
                 dist = GeoHash.distance(s.lon, s.lat, xy[0], xy[1]);
             } else {
                 dist = GeoHash.distance(s.lon, s.lat, xy[0], xy[1]);
-                if (dist > s.radius * s.conversion) continue;
+                if (dist > s.radius * s.conversion) return;
             }
-            out.add(new Point(z.memberAt(r), score, xy[0], xy[1], dist));
-            if (limit != 0 && out.size() >= limit) break;
-        }
+            out.add(new Point(member, score, xy[0], xy[1], dist));
+        });
     }
 }
