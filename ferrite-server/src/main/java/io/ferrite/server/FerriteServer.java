@@ -11,6 +11,7 @@ import io.ferrite.server.command.Dispatcher;
 import io.ferrite.server.config.ConfigCommands;
 import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.hash.HashCommands;
+import io.ferrite.server.geo.GeoCommands;
 import io.ferrite.server.hyperloglog.HyperLogLogCommands;
 import io.ferrite.server.keyspace.ActiveExpiry;
 import io.ferrite.server.keyspace.KeyCommands;
@@ -96,6 +97,7 @@ public final class FerriteServer implements AutoCloseable {
         SetCommands.register(t.group("set"));
         SortedSetCommands.register(t.group("sorted-set"));
         HyperLogLogCommands.register(t.group("hyperloglog"));
+        GeoCommands.register(t.group("geo"));
         StreamCommands.register(t.group("stream"));
         TransactionCommands.register(t.group("transaction"));
         TimeSeriesCommands.register(t.group("timeseries"));

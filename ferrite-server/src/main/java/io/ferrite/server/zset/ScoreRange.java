@@ -21,6 +21,11 @@ public final class ScoreRange {
         this.maxExclusive = maxExclusive;
     }
 
+    /** A range from its bounds (GEO searches: min inclusive, max exclusive). */
+    public static ScoreRange of(double min, boolean minExclusive, double max, boolean maxExclusive) {
+        return new ScoreRange(min, minExclusive, max, maxExclusive);
+    }
+
     /** Parses min and max as Redis's zslParseRange does; "ERR min or max is not a float" otherwise. */
     public static ScoreRange parse(byte[] min, byte[] max) {
         boolean minEx = min.length > 0 && min[0] == '(';

@@ -138,7 +138,7 @@ public final class SortedSetCommands {
      * Numbers.parseDouble alone, a result out of double's range is an error (strtod's ERANGE:
      * "1e400", "1e-400"), while "inf" spelled out is fine.
      */
-    static double parseScore(byte[] b, CommandError onError) {
+    public static double parseScore(byte[] b, CommandError onError) {
         double d = Numbers.parseDouble(b, onError);
         if (Double.isInfinite(d) || d == 0) {
             boolean spelled = false, nonZeroDigit = false;
@@ -255,6 +255,56 @@ public final class SortedSetCommands {
         } else {
             w.integer(ch ? added + updated : added);
         }
+    }
+
+    /**
+     * ZADD of prepared pairs for commands that compute their scores (GEOADD): nx/xx as ZADD's,
+     * replies the added count, or added + updated with ch. Keyspace event "zadd", as Redis's
+     * GEOADD, which rewrites itself into ZADD.
+     */
+    public static void addScored(Client c, byte[] key, boolean nx, boolean xx, boolean ch, double[] scores,
+                                 byte[][] members) {
+        Database db = c.db();
+        DbEntry e = writeEntry(db, key);
+        if (e == null && xx) {
+            c.reply().integer(0);
+            return;
+        }
+        int flags = (nx ? SortedSet.IN_NX : 0) | (xx ? SortedSet.IN_XX : 0);
+        long maxEntries = Long.MAX_VALUE, maxValue = Long.MAX_VALUE;
+        if (e == null || ((SortedSet) e.value()).isListpack()) {
+            maxEntries = maxEntries(c);
+            maxValue = maxValue(c);
+        }
+        SortedSet z;
+        if (e == null) {
+            z = SortedSet.create(members.length, members[0].length, maxEntries, maxValue);
+            e = db.add(key, z);
+        } else {
+            z = (SortedSet) e.value();
+            z.maybeConvert(members.length, maxEntries);
+        }
+        int added = 0, updated = 0;
+        for (int j = 0; j < members.length; j++) {
+            int out = z.add(scores[j], members[j], flags, maxEntries, maxValue);
+            if ((out & SortedSet.OUT_ADDED) != 0) added++;
+            if ((out & SortedSet.OUT_UPDATED) != 0) updated++;
+        }
+        if (added + updated > 0) {
+            db.touched(e);
+            KeyspaceEvents.notify(c, KeyspaceEvents.ZSET, "zadd", key);
+        }
+        c.reply().integer(ch ? added + updated : added);
+    }
+
+    /** A new set holding the given pairs, in the encoding their count and longest member call for. */
+    public static SortedSet build(Client c, double[] scores, byte[][] members, int n) {
+        long maxEntries = maxEntries(c), maxValue = maxValue(c);
+        int longest = 0;
+        for (int i = 0; i < n; i++) longest = Math.max(longest, members[i].length);
+        SortedSet z = SortedSet.create(n, longest, maxEntries, maxValue);
+        for (int i = 0; i < n; i++) z.add(scores[i], members[i], 0, maxEntries, maxValue);
+        return z;
     }
 
     // ================================================================ point reads
