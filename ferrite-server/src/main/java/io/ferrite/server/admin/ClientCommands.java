@@ -185,7 +185,9 @@ public final class ClientCommands {
             String addr = str(c.arg(2));
             int killed = 0;
             for (Client x : c.server().clients().all()) {
-                if (x.address().equals(addr)) {
+                // A client already killed is gone for Redis (freed at once); here it may still
+                // be registered until its own loop has seen the close.
+                if (x.address().equals(addr) && !x.killed()) {
                     killAfterReply(c, x);
                     killed++;
                 }
@@ -223,6 +225,7 @@ public final class ClientCommands {
         }
         int killed = 0;
         for (Client x : c.server().clients().all()) {
+            if (x.killed()) continue; // already being closed: gone, as in Redis
             if (addr != null && !addr.equals(x.address())) continue;
             if (laddr != null && !laddr.equals(x.localAddress())) continue;
             if (type != null && !type.equals("normal")) continue;
