@@ -100,7 +100,7 @@ public final class NetServer {
     }
 
     /**
-     * Event-loop threads with the scripting thread's deep stack: scripts start on the event
+     * Event-loop threads with a deep stack (64 MiB reserved): scripts start on the event
      * loop, and LuaJ's interpreter (and cmsgpack/cjson on nested data) recurse on the Java stack,
      * so a script must hit Lua's own limits here before Java's. The size is reserved address
      * space; only the pages a deep script touches are committed.
@@ -110,7 +110,7 @@ public final class NetServer {
 
         @Override
         protected Thread newThread(Runnable r, String name) {
-            return new io.netty.util.concurrent.FastThreadLocalThread(threadGroup, r, name, 256L << 20);
+            return new io.netty.util.concurrent.FastThreadLocalThread(threadGroup, r, name, 64L << 20);
         }
     }
 }

@@ -380,7 +380,8 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             boolean counted = o != null && o.istable() && o.rawget(STATS_COUNTED).toboolean();
             throw new io.ferrite.server.protocol.CommandError(errorText(e, name, source), counted);
         } catch (StackOverflowError e) {
-            throw new io.ferrite.server.protocol.CommandError("ERR Error running script, stack overflow script: "
+            // Lua 5.1's own text for a call chain too deep ("user_script:N: stack overflow").
+            throw new io.ferrite.server.protocol.CommandError("ERR " + source + ":" + hook.line() + ": stack overflow script: "
                     + name + ", on @" + source + ":" + hook.line() + ".");
         } finally {
             hook.migrateAt(0);

@@ -327,4 +327,11 @@ class ScriptingCommandsTest {
                 .contains("+LOAD <script>\r\n").endsWith("+HELP\r\n+    Print this help.\r\n");
         assertThat(cmd("FUNCTION", "HELP")).startsWith("*20\r\n+FUNCTION <subcommand>").contains("+RESTORE <payload>");
     }
+
+    @Test
+    void unboundedRecursionIsAStackOverflowErrorNotACrash() throws Exception {
+        String s = "local function f(n) return f(n + 1) + 1 end return f(1)";
+        assertThat(eval(s, "0")).isEqualTo("-ERR user_script:1: stack overflow script: " + sha(s) + ", on @user_script:1.\r\n");
+        assertThat(eval("return 'still here'", "0")).isEqualTo("$10\r\nstill here\r\n");
+    }
 }
