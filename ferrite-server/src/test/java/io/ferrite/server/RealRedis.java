@@ -62,6 +62,8 @@ public final class RealRedis implements BeforeAllCallback, AfterAllCallback, Bef
         }
     }
 
+    public int port() { return port; }
+
     /** A new connection; close it (try-with-resources). */
     public Jedis jedis() {
         return new Jedis("127.0.0.1", port, 20_000);

@@ -4,28 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrite.server.FerriteExtension;
 import io.ferrite.server.net.RawConnection;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The {@code struct} and {@code cmsgpack} libraries over EVAL. The first tests compare with
- * bytes worked out by hand from Redis 7.2.6's deps/lua/src/lua_struct.c and lua_cmsgpack.c;
- * the differential test runs every script of lua-libraries-differential.lua on Ferrite and on a
- * real redis-server (the two files are the same in 7.0 and 7.2) and wants identical replies.
- * It is skipped, with a message, where redis-server is not installed.
+ * The {@code struct} and {@code cmsgpack} libraries over EVAL, compared with bytes worked out
+ * by hand from Redis 7.2.6's deps/lua/src/lua_struct.c and lua_cmsgpack.c. The comparison with
+ * a real redis-server is {@link LuaLibrariesDifferentialTest}.
  */
 class LuaLibrariesTest {
     @RegisterExtension
@@ -35,17 +21,7 @@ class LuaLibrariesTest {
     private static final String HEX =
             "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', string.byte(c)) end)) end\n";
 
-    private static Process redis;
-
-    @AfterAll
-    static void stopRedis() throws InterruptedException {
-        if (redis != null) {
-            redis.destroy();
-            redis.waitFor();
-        }
-    }
-
-    private static String eval(int port, String script) throws IOException {
+    static String eval(int port, String script) throws IOException {
         try (RawConnection c = new RawConnection(port)) {
             return c.command("EVAL", HEX + script, "0").readReply();
         }
@@ -267,52 +243,5 @@ class LuaLibrariesTest {
         assertThat(eval("cmsgpack.pack = function() return 1 end")).contains("Attempt to modify a readonly table");
         assertThat(eval("struct.unpack = nil")).contains("Attempt to modify a readonly table");
         assertThat(eval("return cmsgpack._VERSION")).isEqualTo(bulk("lua-cmsgpack 0.4.0"));
-    }
-
-    // ---------------------------------------------------------------- against redis-server
-
-    @TestFactory
-    Stream<DynamicTest> repliesEqualRedisServers() throws Exception {
-        int redisPort = startRedis();
-        List<String> scripts = differentialScripts();
-        assertThat(scripts).hasSizeGreaterThan(100);
-        return scripts.stream().map(s -> DynamicTest.dynamicTest(s.length() > 80 ? s.substring(0, 80) : s, () ->
-                assertThat(eval(ferrite.port(), s)).as(s).isEqualTo(eval(redisPort, s))));
-    }
-
-    private static List<String> differentialScripts() throws IOException {
-        try (InputStream in = LuaLibrariesTest.class.getResourceAsStream("lua-libraries-differential.lua")) {
-            String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            List<String> blocks = new ArrayList<>(Arrays.asList(text.split("\n----\n")));
-            blocks.removeFirst(); // the file's header comment
-            blocks.replaceAll(String::strip);
-            blocks.removeIf(String::isEmpty);
-            return blocks;
-        }
-    }
-
-    private static int startRedis() throws Exception {
-        String path = null;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(dir, "redis-server");
-            if (f.canExecute()) path = f.getPath();
-            if (path != null) break;
-        }
-        Assumptions.assumeTrue(path != null, "redis-server not installed: skipping the differential struct/cmsgpack test");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redis = new ProcessBuilder(path, "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
-                "--daemonize", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            try (RawConnection c = new RawConnection(port)) {
-                if (c.command("PING").readReply().equals("+PONG\r\n")) return port;
-            } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) throw e;
-            }
-            Thread.sleep(50);
-        }
     }
 }
