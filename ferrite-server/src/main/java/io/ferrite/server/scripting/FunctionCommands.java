@@ -3,7 +3,6 @@ package io.ferrite.server.scripting;
 import io.ferrite.server.command.CommandTable;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
-import io.ferrite.server.protocol.Numbers;
 import io.ferrite.server.protocol.RespWriter;
 import io.ferrite.server.string.StringCommands;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +32,8 @@ public final class FunctionCommands {
                 .sub("help", 2, "loading stale", "@scripting", 0, 0, 0, FunctionCommands::help);
     }
 
+    private static final CommandError BAD_NUMKEYS = new CommandError("ERR Bad number of keys provided");
+
     private static FunctionLibraries libraries(Client c) { return LuaEngine.of(c.server()).functions(); }
 
     static void fcall(Client c) { call(c, false); }
@@ -43,22 +44,11 @@ public final class FunctionCommands {
         LuaEngine e = LuaEngine.of(c.server());
         FunctionLibraries.Function f = e.functions().function(new String(c.arg(1), StandardCharsets.ISO_8859_1));
         if (f == null) throw new CommandError("ERR Function not found");
-        long numkeys;
-        try {
-            numkeys = Numbers.parseLong(c.arg(2));
-        } catch (CommandError notANumber) {
-            throw new CommandError("ERR Bad number of keys provided");
-        }
-        if (numkeys > c.argc() - 3) throw new CommandError("ERR Number of keys can't be greater than number of args");
-        if (numkeys < 0) throw new CommandError("ERR Number of keys can't be negative");
+        int nk = ScriptingCommands.numkeys(c, BAD_NUMKEYS);
         boolean noWrites = (f.flags() & ScriptFlags.NO_WRITES) != 0;
-        if (ro && !noWrites) throw new CommandError("ERR Can not execute a script with write flag using *_ro command.");
-        int nk = (int) numkeys;
-        byte[][] keys = new byte[nk][];
-        byte[][] args = new byte[c.argc() - 3 - nk][];
-        for (int i = 0; i < nk; i++) keys[i] = c.arg(3 + i);
-        for (int i = 0; i < args.length; i++) args[i] = c.arg(3 + nk + i);
-        e.runFunction(c, f, keys, args, ro || noWrites);
+        if (ro && !noWrites) throw ScriptingCommands.WRITE_FLAG_RO;
+        e.runFunction(c, f, ScriptingCommands.args(c, 3, nk), ScriptingCommands.args(c, 3 + nk, c.argc() - 3 - nk),
+                ro || noWrites);
     }
 
     /** FUNCTION LOAD [REPLACE] code. */

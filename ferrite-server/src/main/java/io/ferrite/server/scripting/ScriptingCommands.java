@@ -50,9 +50,7 @@ public final class ScriptingCommands {
     static void evalShaRo(Client c) { run(c, true, true); }
 
     private static void run(Client c, boolean bySha, boolean ro) {
-        long numkeys = Numbers.parseLong(c.arg(2));
-        if (numkeys > c.argc() - 3) throw new CommandError("ERR Number of keys can't be greater than number of args");
-        if (numkeys < 0) throw new CommandError("ERR Number of keys can't be negative");
+        int nk = numkeys(c, CommandError.NOT_INTEGER);
         LuaEngine e = LuaEngine.of(c.server());
         String sha;
         if (bySha) {
@@ -62,15 +60,35 @@ public final class ScriptingCommands {
             sha = e.load(c.arg(1));
         }
         int flags = ScriptFlags.parse(e.body(sha));
-        if (ro && (flags & ScriptFlags.DECLARED) != 0 && (flags & ScriptFlags.NO_WRITES) == 0) {
-            throw new CommandError("ERR Can not execute a script with write flag using *_ro command.");
+        if (ro && (flags & ScriptFlags.DECLARED) != 0 && (flags & ScriptFlags.NO_WRITES) == 0) throw WRITE_FLAG_RO;
+        e.run(c, sha, args(c, 3, nk), args(c, 3 + nk, c.argc() - 3 - nk), ro || (flags & ScriptFlags.NO_WRITES) != 0,
+                flags);
+    }
+
+    static final CommandError WRITE_FLAG_RO =
+            new CommandError("ERR Can not execute a script with write flag using *_ro command.");
+
+    /**
+     * The numkeys argument (index 2) of EVAL and FCALL, checked against the arguments that
+     * follow; notANumber is the command's error for a non-integer.
+     */
+    static int numkeys(Client c, CommandError notANumber) {
+        long n;
+        try {
+            n = Numbers.parseLong(c.arg(2));
+        } catch (CommandError e) {
+            throw notANumber;
         }
-        int nk = (int) numkeys;
-        byte[][] keys = new byte[nk][];
-        byte[][] args = new byte[c.argc() - 3 - nk][];
-        for (int i = 0; i < nk; i++) keys[i] = c.arg(3 + i);
-        for (int i = 0; i < args.length; i++) args[i] = c.arg(3 + nk + i);
-        e.run(c, sha, keys, args, ro || (flags & ScriptFlags.NO_WRITES) != 0, flags);
+        if (n > c.argc() - 3) throw new CommandError("ERR Number of keys can't be greater than number of args");
+        if (n < 0) throw new CommandError("ERR Number of keys can't be negative");
+        return (int) n;
+    }
+
+    /** Arguments from .. from + n - 1 (the KEYS or ARGV of a script). */
+    static byte[][] args(Client c, int from, int n) {
+        byte[][] out = new byte[n][];
+        for (int i = 0; i < n; i++) out[i] = c.arg(from + i);
+        return out;
     }
 
     /** SCRIPT LOAD script: compiles and caches it, answers its SHA1. */
