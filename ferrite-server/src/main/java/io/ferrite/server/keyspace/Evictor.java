@@ -36,8 +36,10 @@ public final class Evictor {
     private final Keyspace keyspace;
     private final FerriteConfig config;
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
-    private long freedSinceGc; // guarded by this
-    private long gcCountAtFree = -1;
+    // Written under this object's monitor (evictions), read without it on every command while
+    // maxmemory is set: a command must not take a lock to learn that memory is fine.
+    private volatile long freedSinceGc;
+    private volatile long gcCountAtFree = -1;
 
     public Evictor(Keyspace keyspace, FerriteConfig config) {
         this.keyspace = keyspace;
@@ -56,11 +58,12 @@ public final class Evictor {
     }
 
     /** Heap in use minus what evictions freed since the last collection. */
-    public synchronized long usedMemory() {
+    public long usedMemory() {
         Runtime rt = Runtime.getRuntime();
         long heap = rt.totalMemory() - rt.freeMemory();
-        if (freedSinceGc > 0 && gcCount() != gcCountAtFree) freedSinceGc = 0;
-        return Math.max(0, heap - freedSinceGc);
+        long freed = freedSinceGc;
+        if (freed > 0 && gcCount() != gcCountAtFree) freed = 0; // collected since: the heap figure shows it
+        return Math.max(0, heap - freed);
     }
 
     /** True when maxmemory is set and used memory is above it. */
@@ -76,6 +79,7 @@ public final class Evictor {
     public synchronized boolean evict() {
         long limit = config.maxmemory.longValue();
         if (limit <= 0) return true;
+        if (freedSinceGc > 0 && gcCount() != gcCountAtFree) freedSinceGc = 0;
         String policy = config.maxmemoryPolicy.value();
         if (policy.equals("noeviction")) return usedMemory() <= limit;
         boolean volatileOnly = policy.startsWith("volatile-");
