@@ -76,12 +76,16 @@ public final class Evictor {
      * Evicts keys while over the limit (at most a bounded number per call); returns false when
      * memory is still over it (noeviction, or nothing left to evict under the policy).
      */
-    public synchronized boolean evict() {
+    public boolean evict() {
         long limit = config.maxmemory.longValue();
         if (limit <= 0) return true;
-        if (freedSinceGc > 0 && gcCount() != gcCountAtFree) freedSinceGc = 0;
         String policy = config.maxmemoryPolicy.value();
-        if (policy.equals("noeviction")) return usedMemory() <= limit;
+        if (policy.equals("noeviction")) return usedMemory() <= limit; // nothing to do: no lock
+        return evictUnderMonitor(limit, policy);
+    }
+
+    private synchronized boolean evictUnderMonitor(long limit, String policy) {
+        if (freedSinceGc > 0 && gcCount() != gcCountAtFree) freedSinceGc = 0;
         boolean volatileOnly = policy.startsWith("volatile-");
         for (int n = 0; n < MAX_PER_CALL && usedMemory() > limit; n++) {
             if (!evictOne(policy, volatileOnly)) return false;
