@@ -61,6 +61,8 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     final FerriteServer server;
     final Globals globals = new Globals();
     final SandboxTable env = new SandboxTable();
+    // The script cache and the interpreter state: used only with every shard lock held (scripts,
+    // SCRIPT and FUNCTION management are lock_all), which is what makes them single-threaded.
     private final Map<String, LuaFunction> cache = new HashMap<>();
     private final Map<String, byte[]> bodies = new HashMap<>();
     final Hook hook = new Hook();
