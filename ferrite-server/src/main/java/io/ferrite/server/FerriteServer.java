@@ -16,6 +16,7 @@ import io.ferrite.server.hyperloglog.HyperLogLogCommands;
 import io.ferrite.server.keyspace.ActiveExpiry;
 import io.ferrite.server.keyspace.KeyCommands;
 import io.ferrite.server.keyspace.Keyspace;
+import io.ferrite.server.exec.CounterBlock;
 import io.ferrite.server.list.ListCommands;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.net.ClientRegistry;
@@ -54,7 +55,9 @@ public final class FerriteServer implements AutoCloseable {
     private final Keyspace keyspace;
     private final CommandTable commandTable;
     private final ClientRegistry clients = new ClientRegistry();
-    private final ServerStats stats = new ServerStats();
+    // INFO's hot counters, bumped per command without atomics (see CounterBlock).
+    private final CounterBlock counters = new CounterBlock();
+    private final ServerStats stats = new ServerStats(counters);
     private final SlowLog slowLog;
     private final Monitors monitors = new Monitors();
     private final ActiveExpiry activeExpiry;
@@ -69,8 +72,9 @@ public final class FerriteServer implements AutoCloseable {
 
     private FerriteServer(FerriteConfig config) {
         this.config = config;
-        this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue());
+        this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue(), counters);
         this.commandTable = buildCommandTable();
+        commandTable.countInto(counters);
         this.slowLog = new SlowLog(config);
         byte[] id = new byte[20];
         ThreadLocalRandom.current().nextBytes(id);

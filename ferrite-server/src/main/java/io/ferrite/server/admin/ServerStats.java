@@ -1,26 +1,36 @@
 package io.ferrite.server.admin;
 
+import io.ferrite.server.exec.Counter;
+import io.ferrite.server.exec.CounterBlock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Server-wide counters for INFO stats. LongAdder cells are striped per thread, so the event
- * loops never contend; INFO sums on read. Error counts are keyed by prefix (INFO errorstats);
+ * Server-wide counters for INFO stats. Those that move per command or per read are counters
+ * of the server's {@link CounterBlock} (no atomic add); the rare ones are LongAdders. INFO sums
+ * on read. Error counts are keyed by prefix (INFO errorstats);
  * that map is touched only when a command fails.
  */
 public final class ServerStats {
-    public final LongAdder commandsProcessed = new LongAdder();
+    public final Counter commandsProcessed;
     public final LongAdder connectionsReceived = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
     public final LongAdder rejectedCalls = new LongAdder();
-    public final LongAdder netInputBytes = new LongAdder();
-    public final LongAdder netOutputBytes = new LongAdder();
+    public final Counter netInputBytes;
+    public final Counter netOutputBytes;
     public final LongAdder totalErrorReplies = new LongAdder();
     private final Map<String, LongAdder> errorsByPrefix = new ConcurrentHashMap<>();
     private final OpsSampler opsSampler = new OpsSampler();
     private final AtomicLong peakMemory = new AtomicLong();
+
+    /** counters: the server's block, for the counters that move on every command or read. */
+    public ServerStats(CounterBlock counters) {
+        commandsProcessed = counters.counter();
+        netInputBytes = counters.counter();
+        netOutputBytes = counters.counter();
+    }
 
     public void countError(String message) {
         totalErrorReplies.increment();

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import io.ferrite.server.exec.Counter;
+import io.ferrite.server.exec.CounterBlock;
 
 /**
  * One entry of the command table: what Redis keeps in struct redisCommand. Arity counts the
@@ -33,9 +35,11 @@ public final class CommandSpec {
     List<UnknownKeySpec> unknownKeySpecs = List.of();
     KeyFinder keyFinder;
 
-    // INFO commandstats; LongAdder cells are per thread, summed on read.
-    final LongAdder calls = new LongAdder();
-    final LongAdder microseconds = new LongAdder();
+    // INFO commandstats. calls and microseconds move on every command: counters of the server's
+    // block (bound when the table is built; see countInto), cells per command thread.
+    private static final CounterBlock UNBOUND = new CounterBlock();
+    Counter calls = UNBOUND.counter();
+    Counter microseconds = UNBOUND.counter();
     final LongAdder rejectedCalls = new LongAdder();
     final LongAdder failedCalls = new LongAdder();
 
@@ -89,6 +93,12 @@ public final class CommandSpec {
     public long microseconds() { return microseconds.sum(); }
     public long rejectedCalls() { return rejectedCalls.sum(); }
     public long failedCalls() { return failedCalls.sum(); }
+
+    /** Counts this command's calls and time in block (one server's counters). */
+    void countInto(CounterBlock block) {
+        calls = block.counter();
+        microseconds = block.counter();
+    }
 
     public void resetStats() {
         calls.reset();

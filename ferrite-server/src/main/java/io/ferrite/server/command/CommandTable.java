@@ -1,5 +1,7 @@
 package io.ferrite.server.command;
 
+import io.ferrite.server.exec.CounterBlock;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,6 +62,14 @@ public final class CommandTable {
     }
 
     public Collection<CommandSpec> all() { return byName.values(); }
+
+    /** Binds every command's statistics to a server's counters (before the server runs commands). */
+    public void countInto(CounterBlock block) {
+        for (CommandSpec c : byName.values()) {
+            c.countInto(block);
+            if (c.subcommands != null) for (CommandSpec sub : c.subcommands.values()) sub.countInto(block);
+        }
+    }
     public int size() { return byName.size(); }
 
     private static int hashLower(byte[] b) {

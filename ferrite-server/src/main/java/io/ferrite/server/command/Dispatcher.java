@@ -3,6 +3,8 @@ package io.ferrite.server.command;
 import io.ferrite.server.FerriteServer;
 import io.ferrite.server.admin.Monitors;
 import io.ferrite.server.blocking.BlockedClients;
+import io.ferrite.server.exec.CommandClock;
+import io.ferrite.server.exec.CommandThread;
 import io.ferrite.server.admin.ServerStats;
 import io.ferrite.server.admin.SlowLog;
 import io.ferrite.server.keyspace.Keyspace;
@@ -248,7 +250,8 @@ public final class Dispatcher {
         ByteBuf out = w.target();
         Client.ReplyMode modeBefore = c.replyMode();
         int mark = out.writerIndex();
-        long start = System.nanoTime();
+        CommandClock clock = CommandThread.currentClock();
+        long start = clock != null ? clock.commandStart() : System.nanoTime();
         boolean failed = false;
         c.currentCommand(cmd);
         try {
@@ -268,7 +271,7 @@ public final class Dispatcher {
             w.error(msg);
             stats.countError(msg);
         }
-        long micros = (System.nanoTime() - start) / 1000;
+        long micros = ((clock != null ? clock.commandEnd() : System.nanoTime()) - start) / 1000;
         // Like Redis, a run that parked the client is not a call; the run that serves it is.
         if (c.isBlocked() && (!c.serving() || c.reblocked())) return;
         cmd.calls.increment();

@@ -1,10 +1,20 @@
 package io.ferrite.server.keyspace;
 
-/** Wall-clock time for expiry and idle times, in Redis's units. */
+import io.ferrite.server.exec.CommandClock;
+import io.ferrite.server.exec.CommandThread;
+
+/**
+ * Wall-clock time for expiry and idle times, in Redis's units. On an event loop running a
+ * command this is the command's start time from its thread's {@link CommandClock} (no clock
+ * read); elsewhere the system clock.
+ */
 public final class Clock {
     private Clock() {}
 
-    public static long now() { return System.currentTimeMillis(); }
+    public static long now() {
+        CommandClock c = CommandThread.currentClock();
+        return c != null ? c.nowMillis() : System.currentTimeMillis();
+    }
 
-    public static int seconds() { return (int) (System.currentTimeMillis() / 1000); }
+    public static int seconds() { return (int) (now() / 1000); }
 }

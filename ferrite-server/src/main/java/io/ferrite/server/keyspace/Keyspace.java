@@ -1,5 +1,6 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.exec.CounterBlock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -15,10 +16,17 @@ public final class Keyspace {
     private final Shard[] shards;
     private final int shardShift;
     private final Database[] databases;
-    private final KeyspaceStats stats = new KeyspaceStats();
+    private final KeyspaceStats stats;
     private volatile ReadyKeys readyKeys;
 
+    /** A keyspace with counters of its own (tools and benchmarks without a server). */
     public Keyspace(int shardCount, int databaseCount) {
+        this(shardCount, databaseCount, new CounterBlock());
+    }
+
+    /** counters: the server's statistics block (see {@link CounterBlock}). */
+    public Keyspace(int shardCount, int databaseCount, CounterBlock counters) {
+        stats = new KeyspaceStats(counters);
         if (Integer.bitCount(shardCount) != 1 || shardCount > MAX_SHARDS) {
             throw new IllegalArgumentException("shards must be a power of two <= " + MAX_SHARDS);
         }

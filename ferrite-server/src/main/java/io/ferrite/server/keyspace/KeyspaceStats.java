@@ -1,18 +1,26 @@
 package io.ferrite.server.keyspace;
 
-import java.util.concurrent.atomic.LongAdder;
+import io.ferrite.server.exec.Counter;
+import io.ferrite.server.exec.CounterBlock;
 
 /**
- * Keyspace counters for INFO stats and persistence. LongAdder cells are striped per thread,
- * so event loops never contend on them; INFO sums them on read.
+ * Keyspace counters for INFO stats and persistence: counters of the server's
+ * {@link CounterBlock}, bumped by command threads without atomics and summed on read.
  */
 public final class KeyspaceStats {
+    public final Counter hits;
+    public final Counter misses;
+    public final Counter expiredKeys;
+    public final Counter evictedKeys;
+    public final Counter dirty;
 
-    public final LongAdder hits = new LongAdder();
-    public final LongAdder misses = new LongAdder();
-    public final LongAdder expiredKeys = new LongAdder();
-    public final LongAdder evictedKeys = new LongAdder();
-    public final LongAdder dirty = new LongAdder();
+    KeyspaceStats(CounterBlock counters) {
+        hits = counters.counter();
+        misses = counters.counter();
+        expiredKeys = counters.counter();
+        evictedKeys = counters.counter();
+        dirty = counters.counter();
+    }
 
     public void reset() {
         hits.reset();

@@ -2,6 +2,8 @@ package io.ferrite.server.net;
 
 import io.ferrite.server.FerriteServer;
 import io.ferrite.server.command.Dispatcher;
+import io.ferrite.server.exec.CommandClock;
+import io.ferrite.server.exec.CommandThread;
 import io.ferrite.server.protocol.ProtocolException;
 import io.ferrite.server.protocol.RespWriter;
 import io.netty.buffer.ByteBuf;
@@ -101,8 +103,17 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (output == null) output = ctx.alloc().ioBuffer(256);
         RespWriter w = client.reply();
         w.target(output);
-        client.touch(System.currentTimeMillis());
+        CommandClock clock = CommandThread.currentClock();
+        client.touch(clock != null ? clock.beginBatch() : System.currentTimeMillis());
         client.decoder.maxBulkLength(server.config().protoMaxBulkLen.longValue());
+        try {
+            runCommands(w);
+        } finally {
+            if (clock != null) clock.endBatch();
+        }
+    }
+
+    private void runCommands(RespWriter w) {
         try {
             while (input != null && input.isReadable() && !client.closeAfterReply()) {
                 if (!client.decoder.decode(input, client.authenticated())) break;

@@ -110,7 +110,7 @@ public final class NetServer {
 
         @Override
         protected Thread newThread(Runnable r, String name) {
-            return new io.netty.util.concurrent.FastThreadLocalThread(threadGroup, r, name, 64L << 20);
+            return new io.ferrite.server.exec.CommandThread(threadGroup, r, name, 64L << 20);
         }
     }
 }

@@ -46,6 +46,31 @@ class ProtocolTest {
     }
 
     @Test
+    void timeAdvancesBetweenTheCommandsOfOneReadBatch() throws IOException {
+        // One write, so the three commands arrive in one read: the event loop takes the wall
+        // clock once per batch and advances it per command (CommandClock). A key with a 50 ms
+        // TTL must be gone for the GET after a 150 ms sleep in the same batch.
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.command("CONFIG", "RESETSTAT");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            c.command("DEBUG", "SET-ACTIVE-EXPIRE", "0"); // only the GET's own expiry check may remove k1
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            c.send("*5\r\n$3\r\nSET\r\n$2\r\nk1\r\n$1\r\nv\r\n$2\r\nPX\r\n$2\r\n50\r\n"
+                    + "*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$4\r\n0.15\r\n"
+                    + "*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo("$-1\r\n");
+            c.command("INFO", "commandstats");
+            String info = c.readReply();
+            long usec = Long.parseLong(info.replaceAll("(?s).*cmdstat_debug:calls=\\d+,usec=(\\d+),.*", "$1"));
+            assertThat(usec).isBetween(150_000L, 5_000_000L);
+            c.command("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        }
+    }
+
+    @Test
     void inlineCommandsWork() throws IOException {
         try (RawConnection c = new RawConnection(ferrite.port())) {
             c.send("PING\r\n");
