@@ -270,6 +270,8 @@ public final class Dispatcher {
             out.writerIndex(mark);
             w.error(msg);
             stats.countError(msg);
+        } finally {
+            CommandThread.commandEnded(); // the remembered key hash is valid within one command only
         }
         long micros = ((clock != null ? clock.commandEnd() : System.nanoTime()) - start) / 1000;
         // Like Redis, a run that parked the client is not a call; the run that serves it is.

@@ -12,12 +12,21 @@ public final class CommandThread extends FastThreadLocalThread {
     // This thread's cells of the counters of one server (see CounterBlock): written only here.
     CounterBlock counterBlock;
     long[] counterCells = new long[0];
+    // The last key hashed by the running command and its hash (Keyspace.keyHash); cleared when
+    // the command ends, so an array is only ever trusted within one command.
+    public byte[] hashedKey;
+    public int keyHash;
 
     public CommandThread(ThreadGroup group, Runnable task, String name, long stackSize) {
         super(group, task, name, stackSize);
     }
 
     public CommandClock clock() { return clock; }
+
+    /** Forgets the remembered key hash of the command that just ended. */
+    public static void commandEnded() {
+        if (Thread.currentThread() instanceof CommandThread t) t.hashedKey = null;
+    }
 
     /** The clock of the current thread, or null when it is not a command thread. */
     public static CommandClock currentClock() {

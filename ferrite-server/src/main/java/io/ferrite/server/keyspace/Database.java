@@ -67,7 +67,7 @@ public final class Database {
      * and EXEC, which must tell a stale key from a missing one as Redis does.
      */
     public DbEntry peekStored(byte[] key) {
-        int h = Keyspace.hash(key);
+        int h = Keyspace.keyHash(key);
         return table(h).find(key, h);
     }
 
@@ -81,7 +81,7 @@ public final class Database {
 
     /** The live entry of key, or null; removes it first if it has expired. */
     public DbEntry lookup(byte[] key) {
-        int h = Keyspace.hash(key);
+        int h = Keyspace.keyHash(key);
         KeyTable t = table(h);
         DbEntry e = t.find(key, h);
         if (e == null) return null;
@@ -98,7 +98,7 @@ public final class Database {
 
     /** Like lookup, without refreshing the access time (OBJECT IDLETIME, TTL-style reads). */
     public DbEntry peek(byte[] key) {
-        int h = Keyspace.hash(key);
+        int h = Keyspace.keyHash(key);
         KeyTable t = table(h);
         DbEntry e = t.find(key, h);
         if (e == null) return null;
@@ -148,7 +148,7 @@ public final class Database {
 
     /** Sets key to value with the given expiry (NO_EXPIRE for none). */
     public DbEntry set(byte[] key, Object value, long expireAt) {
-        int h = Keyspace.hash(key);
+        int h = Keyspace.keyHash(key);
         KeyTable t = table(h);
         DbEntry e = t.find(key, h);
         if (e == null) {
@@ -176,7 +176,7 @@ public final class Database {
 
     /** Adds an absent key with an expiry (NO_EXPIRE for none). */
     public DbEntry add(byte[] key, Object value, long expireAt) {
-        int h = Keyspace.hash(key);
+        int h = Keyspace.keyHash(key);
         DbEntry e = new DbEntry(key, h, value);
         e.accessClock = Clock.seconds();
         e.expireAt = expireAt;
@@ -227,7 +227,7 @@ public final class Database {
     }
 
     public boolean delete(byte[] key) {
-        int h = Keyspace.hash(key);
+        int h = Keyspace.keyHash(key);
         KeyTable t = table(h);
         DbEntry e = t.find(key, h);
         if (e == null) return false;

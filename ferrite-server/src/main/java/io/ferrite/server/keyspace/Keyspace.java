@@ -1,5 +1,6 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.exec.CommandThread;
 import io.ferrite.server.exec.CounterBlock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -82,7 +83,24 @@ public final class Keyspace {
     }
 
     public int shardIndex(byte[] key) {
-        return shards.length == 1 ? 0 : hash(key) >>> shardShift;
+        return shards.length == 1 ? 0 : keyHash(key) >>> shardShift;
+    }
+
+    /**
+     * {@link #hash} of a key of the running command: the dispatcher hashes a command's first key
+     * to pick its shard, and the lookup that follows reuses that hash instead of computing it
+     * again (the thread remembers the last key array it hashed, by identity, until the command
+     * ends; argument arrays are not modified while their command runs).
+     */
+    public static int keyHash(byte[] key) {
+        if (Thread.currentThread() instanceof CommandThread t) {
+            if (t.hashedKey == key) return t.keyHash;
+            int h = hash(key);
+            t.hashedKey = key;
+            t.keyHash = h;
+            return h;
+        }
+        return hash(key);
     }
 
     public Shard shardOf(byte[] key) {
