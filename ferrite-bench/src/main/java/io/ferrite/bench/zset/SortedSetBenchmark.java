@@ -19,10 +19,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * A leaderboard on the value classes, no socket: ZINCRBY of a random player, ZREVRANK of a
- * random player, and ZREVRANGE 0 9 (the top ten), on sets of 1M and 10M members.
- * Run: {@code java -jar ferrite-bench/target/ferrite-bench.jar SortedSetBenchmark}
- * (about 2 minutes; the 10M set needs a 4 GB heap, set below).
+ * A leaderboard on the value classes, no socket: ZADD of a random player with a random score
+ * (an update: every player is present), ZINCRBY of a random player, ZREVRANK of a random
+ * player, and ZREVRANGE 0 9 (the top ten), on sets of 100k, 1M and 10M members named
+ * "player:N" with integer scores below 1M.
+ * Run: {@code java -XX:+UseCompactObjectHeaders -jar ferrite-bench/target/ferrite-bench.jar
+ * SortedSetBenchmark -f 1 -wi 3 -i 5} (about 6 minutes; the 10M set needs a few GB of heap,
+ * set below).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g", "-XX:+UseTransparentHugePages"})
 public class SortedSetBenchmark {
-    @Param({"1000000", "10000000"})
+    @Param({"100000", "1000000", "10000000"})
     public int members;
 
     private SortedSet board;
@@ -49,20 +52,26 @@ public class SortedSetBenchmark {
         }
     }
 
-    /** ZINCRBY board <1..100> <random player>: one map lookup, then a skip-list move. */
+    /** ZADD board <random score> <random player>: one map lookup, then a move to a random place. */
+    @Benchmark
+    public int zaddUpdate() {
+        return board.add(rnd.nextInt(1_000_000), names[rnd.nextInt(members)], 0, 128, 64);
+    }
+
+    /** ZINCRBY board <1..100> <random player>: one map lookup, then a short move. */
     @Benchmark
     public double zincrby() {
         board.add(1 + rnd.nextInt(100), names[rnd.nextInt(members)], SortedSet.IN_INCR, 128, 64);
         return board.lastScore();
     }
 
-    /** ZREVRANK board <random player>: map lookup, then one descent summing spans. */
+    /** ZREVRANK board <random player>: map lookup, then one descent counting what lies before. */
     @Benchmark
     public long zrevrank() {
         return board.size() - 1 - board.rank(names[rnd.nextInt(members)]);
     }
 
-    /** ZREVRANGE board 0 9 WITHSCORES: the tail node, then nine backward links. */
+    /** ZREVRANGE board 0 9 WITHSCORES: the last ten elements, from the tail backwards. */
     @Benchmark
     public void zrevrangeTop10(Blackhole bh) {
         int n = board.size();
