@@ -1,6 +1,5 @@
 package io.ferrite.server.zset;
 
-import io.ferrite.server.collection.BytesMap;
 import io.ferrite.server.keyspace.Value;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,11 +16,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *     members: [ "amy" | "bob" | "cid" | ... ]    byte[][]  in (score, member) order
  *     scores:  [  1.0  |  2.5  |  2.5  | ... ]    double[]  parallel to members
  *
- * "skiplist"  (big: anything else)
+ * "skiplist"  (big: anything else; Redis's name for the encoding, kept because clients read it
+ *              from OBJECT ENCODING, though the ordered half is a B+-tree, not a skip list)
  *
- *     dict: BytesMap  member ──────────────┐         O(1) ZSCORE, ZADD/ZREM lookup
- *                                           ▼
- *     list: SkipList  HEAD → node(1.0,"amy") → node(2.5,"bob") → ...   O(log N) by rank/score
+ *     dict: ScoreMap   member → score (a double field of the entry)    O(1) ZSCORE, ZADD/ZREM lookup
+ *     tree: ScoreTree  order-statistic B+-tree of (score, member)     O(log N) by rank/score/member
+ *
+ *             [ (1.0,amy) 70 | (4.0,eve) 65 | ... ]        inner: first pair and count per child
+ *                  /                \
+ *     [ 1.0 2.5 2.5 ... ]     [ 4.0 4.5 ... ]     leaves: double[] scores, byte[][] members,
+ *     [ amy bob cid ... ] <-> [ eve fay ... ] <-> ...       linked both ways
  * </pre>
  *
  * <p><b>Listpack.</b> Two parallel flat arrays, no object per element (Redis packs the same pairs
@@ -31,13 +35,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Skiplist.</b> Why two structures for the same elements (the argument of t_zset.c): the
  * hash map answers "what is the score of this member" in O(1), which ZSCORE, ZADD/ZINCRBY and
- * ZREM need before they can touch the ordered structure; the {@link SkipList} answers everything
- * about order (ranges by score, by member, by rank) in O(log N), and its spans turn "rank of
- * this element" and "element at rank r" into O(log N) walks. Both hold the very same member
- * array and the map's value is the list node, so the second structure costs a map entry per
- * member, never a second copy of the bytes. On a 10-million-member leaderboard ZREVRANGE 0 9 takes
- * about 10 ns (the tail, then backward links) and ZREVRANK a few microseconds, one descent
- * whose cost is its cache misses (see SortedSetBenchmark).
+ * ZREM need before they can touch the ordered structure; the {@link ScoreTree} answers everything
+ * about order (ranges by score, by member, by rank) in O(log N), its per-child counts turning
+ * "rank of this element" and "element at rank r" into one descent. Both hold the very same member
+ * array, so the second structure costs a map entry per member, never a second copy of the bytes.
+ * The map holds the score itself, not a pointer into the tree (the tree moves pairs between its
+ * nodes): with the score, the tree finds the pair by descent. Redis uses a skip list here, as
+ * Ferrite did until ADR 0006; the tree's descent reads a few flat arrays per level where a skip
+ * list loads one node per step, each a dependent cache miss. On a 10-million-member leaderboard
+ * (SortedSetBenchmark) ZREVRANGE 0 9 takes about 10 ns (the tail leaf, backwards), ZREVRANK and
+ * a ZADD that moves a member a few microseconds, mostly the cache misses of the map lookup and
+ * of one or two descents.
  *
  * <p><b>Conversion.</b> A set starts as listpack unless ZADD brings more pairs or a longer first
  * member than the limits (Redis's zsetTypeCreate); it becomes a skiplist when an insert would
@@ -48,13 +56,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Differences from Redis.</b> Scores are kept as doubles in both encodings (Redis stores
  * listpack scores as text and integers), so nothing is reformatted on read. Memory: a big set of
- * 1M members named "player:N" costs 121 bytes per member (89 of structure, 32 of member arrays;
- * SortedSetFootprint), against 109 in redis-server 7.0 (used_memory delta, same data); a small
- * set about 20 bytes per member plus its member arrays. ZRANDMEMBER draws by random rank
- * (uniform; O(log N) on a skiplist) where Redis draws from its dict.
+ * 1M members named "player:N" costs 89.5 bytes per member (57.5 of structure: 36 of map entry and
+ * bucket, about 21 of tree; 32 of member arrays; SortedSetFootprint), against 109 in
+ * redis-server 7.0 (used_memory delta, same data) and 121 with the skip list; a small set about
+ * 20 bytes per member plus its member arrays. ZRANDMEMBER draws by random rank (uniform;
+ * O(log N) on a skiplist) where Redis draws from its dict.
  *
  * <p>References: Redis 7.2.6 src/t_zset.c and server.h (zskiplist, zset); redis.io/docs/latest/
- * develop/data-types/sorted-sets; W. Pugh 1990 (skip lists).
+ * develop/data-types/sorted-sets; docs/adr/0006-sorted-set-btree.md.
  */
 public final class SortedSet implements Value {
     /** ZADD input flags, as Redis's ZADD_IN_*. */
@@ -72,9 +81,9 @@ public final class SortedSet implements Value {
     private byte[][] members;
     private double[] scores;
     private int size;
-    // skiplist encoding (null when listpack)
-    private SkipList list;
-    private BytesMap<SkipList.Node> dict;
+    // skiplist encoding (null when listpack): the name is Redis's, the ordered half a B+-tree
+    private ScoreTree tree;
+    private ScoreMap dict;
 
     // Result of the last add(): the score the member has now. Read right after the call.
     private double lastScore;
@@ -92,8 +101,8 @@ public final class SortedSet implements Value {
     /** An empty skiplist set, its map presized for {@code capacity} members. */
     public static SortedSet skiplist(int capacity) {
         SortedSet z = new SortedSet();
-        z.list = new SkipList();
-        z.dict = new BytesMap<>(Math.max(4, capacity));
+        z.tree = new ScoreTree();
+        z.dict = new ScoreMap(Math.max(4, capacity));
         return z;
     }
 
@@ -110,7 +119,7 @@ public final class SortedSet implements Value {
     @Override public String encoding() { return members != null ? "listpack" : "skiplist"; }
     public boolean isListpack() { return members != null; }
 
-    public int size() { return members != null ? size : list.length(); }
+    public int size() { return members != null ? size : tree.size(); }
 
     // ---------------------------------------------------------------- lookups
 
@@ -120,16 +129,15 @@ public final class SortedSet implements Value {
             int i = indexOf(member);
             return i < 0 ? Double.NaN : scores[i];
         }
-        SkipList.Node n = dict.get(member);
-        return n == null ? Double.NaN : n.score;
+        return dict.score(member);
     }
 
     /** The 0-based rank of member in ascending order, or -1 when absent. */
     public long rank(byte[] member) {
         if (members != null) return indexOf(member);
-        SkipList.Node n = dict.get(member);
-        if (n == null) return -1;
-        return list.rank(n.score, member) - 1;
+        ScoreMap.Entry e = dict.entry(member);
+        if (e == null) return -1;
+        return tree.rank(e.score, e.key()) - 1;
     }
 
     private int indexOf(byte[] member) {
@@ -139,19 +147,19 @@ public final class SortedSet implements Value {
 
     /** The member at a 0-based rank (0 ≤ rank < size). */
     public byte[] memberAt(long rank) {
-        return members != null ? members[(int) rank] : list.nodeAt((int) rank + 1).member;
+        return members != null ? members[(int) rank] : tree.cursorAt((int) rank + 1).member();
     }
 
     /** The score at a 0-based rank (0 ≤ rank < size). */
     public double scoreAt(long rank) {
-        return members != null ? scores[(int) rank] : list.nodeAt((int) rank + 1).score;
+        return members != null ? scores[(int) rank] : tree.cursorAt((int) rank + 1).score();
     }
 
     // ---------------------------------------------------------------- ranges as ranks
 
     /** The rank of the first element with a score in range (= how many sort below it). */
     public long firstRank(ScoreRange range) {
-        if (members == null) return list.countBelow(range);
+        if (members == null) return tree.countBelow(range);
         int lo = 0, hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
@@ -162,7 +170,7 @@ public final class SortedSet implements Value {
 
     /** One past the rank of the last element with a score not above the range's max. */
     public long endRank(ScoreRange range) {
-        if (members == null) return list.countUpTo(range);
+        if (members == null) return tree.countUpTo(range);
         int lo = 0, hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
@@ -174,7 +182,7 @@ public final class SortedSet implements Value {
     /** The rank of the first element whose member is in range; size when none is. */
     public long firstRank(LexRange range) {
         if (!mayHold(range)) return size();
-        if (members == null) return list.countBelow(range);
+        if (members == null) return tree.countBelow(range);
         // Linear like Redis's zzlFirstInLexRange, so sets with mixed scores answer the same.
         int i = 0;
         while (i < size && !range.gteMin(members[i])) i++;
@@ -184,7 +192,7 @@ public final class SortedSet implements Value {
     /** One past the rank of the last element whose member is in range; 0 when none is. */
     public long endRank(LexRange range) {
         if (!mayHold(range)) return 0;
-        if (members == null) return list.countUpTo(range);
+        if (members == null) return tree.countUpTo(range);
         // Forward from the first element in range while members stay below max, as Redis walks.
         int i = (int) firstRank(range);
         while (i < size && range.lteMax(members[i])) i++;
@@ -195,8 +203,8 @@ public final class SortedSet implements Value {
     private boolean mayHold(LexRange range) {
         int n = size();
         if (n == 0 || range.isEmpty()) return false;
-        byte[] first = members != null ? members[0] : list.first().member;
-        byte[] last = members != null ? members[n - 1] : list.last().member;
+        byte[] first = members != null ? members[0] : tree.firstMember();
+        byte[] last = members != null ? members[n - 1] : tree.lastMember();
         return range.gteMin(last) && range.lteMax(first);
     }
 
@@ -216,14 +224,8 @@ public final class SortedSet implements Value {
             }
             return;
         }
-        long n = end - start + 1;
-        if (reverse) {
-            SkipList.Node x = list.nodeAt((int) end + 1);
-            for (; n > 0; n--, x = x.backward) v.accept(x.member, x.score);
-        } else {
-            SkipList.Node x = start == 0 ? list.first() : list.nodeAt((int) start + 1);
-            for (; n > 0; n--, x = x.next) v.accept(x.member, x.score);
-        }
+        int n = (int) (end - start + 1);
+        tree.forEach(reverse ? (int) end + 1 : (int) start + 1, n, reverse, v);
     }
 
     /** Visits every element in ascending order. */
@@ -240,7 +242,7 @@ public final class SortedSet implements Value {
             forEach(v);
             return 0;
         }
-        return dict.scan(cursor, (m, node) -> v.accept(m, node.score));
+        return dict.scan(cursor, v);
     }
 
     /**
@@ -252,15 +254,15 @@ public final class SortedSet implements Value {
         if (members != null) {
             v.accept(members[i], scores[i]);
         } else {
-            SkipList.Node n = list.nodeAt(i + 1);
-            v.accept(n.member, n.score);
+            ScoreTree.Cursor c = tree.cursorAt(i + 1);
+            v.accept(c.member(), c.score());
         }
     }
 
     /** A uniformly random member; the set must not be empty. */
     public byte[] randomMember(ThreadLocalRandom rnd) {
         int i = rnd.nextInt(size());
-        return members != null ? members[i] : list.nodeAt(i + 1).member;
+        return members != null ? members[i] : tree.cursorAt(i + 1).member();
     }
 
     // ---------------------------------------------------------------- mutation
@@ -303,10 +305,10 @@ public final class SortedSet implements Value {
                 return OUT_ADDED;
             }
         }
-        SkipList.Node n = dict.get(member);
-        if (n != null) {
+        ScoreMap.Entry e = dict.entry(member);
+        if (e != null) {
             if (nx) return OUT_NOP;
-            double cur = n.score;
+            double cur = e.score;
             if (incr) {
                 score += cur;
                 if (Double.isNaN(score)) return OUT_NAN;
@@ -314,13 +316,15 @@ public final class SortedSet implements Value {
             if ((lt && score >= cur) || (gt && score <= cur)) return OUT_NOP;
             lastScore = score;
             if (score != cur) {
-                list.updateScore(n, score);
+                tree.updateScore(cur, e.key(), score);
+                e.score = score;
                 return OUT_UPDATED;
             }
             return 0;
         }
         if (xx) return OUT_NOP;
-        dict.put(member, list.insert(score, member));
+        tree.insert(score, member);
+        dict.add(member, score);
         lastScore = score;
         return OUT_ADDED;
     }
@@ -330,8 +334,12 @@ public final class SortedSet implements Value {
 
     /** Adds a member known to be absent (building results, RESTORE); no limits are checked. */
     public void insertNew(double score, byte[] member) {
-        if (members != null) insertSorted(score, member);
-        else dict.put(member, list.insert(score, member));
+        if (members != null) {
+            insertSorted(score, member);
+        } else {
+            tree.insert(score, member);
+            dict.add(member, score);
+        }
     }
 
     /** Removes member; true when it was present. */
@@ -342,9 +350,9 @@ public final class SortedSet implements Value {
             removeAt(i);
             return true;
         }
-        SkipList.Node n = dict.removeValue(member);
-        if (n == null) return false;
-        list.delete(n.score, n.member);
+        ScoreMap.Entry e = dict.remove(member);
+        if (e == null) return false;
+        tree.delete(e.score, e.key());
         return true;
     }
 
@@ -359,7 +367,7 @@ public final class SortedSet implements Value {
             size -= e - s;
             return e - s;
         }
-        return list.deleteRange((int) start + 1, (int) end + 1, dict);
+        return tree.deleteRange((int) start + 1, (int) end + 1, dict);
     }
 
     private void insertSorted(double score, byte[] member) {
@@ -407,10 +415,14 @@ public final class SortedSet implements Value {
     }
 
     private void toSkiplist(int capacity) {
-        SkipList l = new SkipList();
-        BytesMap<SkipList.Node> d = new BytesMap<>(Math.max(capacity, size));
-        for (int i = 0; i < size; i++) d.put(members[i], l.insert(scores[i], members[i]));
-        list = l;
+        // The listpack's arrays are in order already: fill the tree's nodes without descents.
+        ScoreTree.Builder b = new ScoreTree.Builder();
+        ScoreMap d = new ScoreMap(Math.max(capacity, size));
+        for (int i = 0; i < size; i++) {
+            b.add(scores[i], members[i]);
+            d.add(members[i], scores[i]);
+        }
+        tree = b.build();
         dict = d;
         members = null;
         scores = null;
@@ -422,32 +434,35 @@ public final class SortedSet implements Value {
      * for the results of ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
      */
     public void convertToListpackIfNeeded(long maxEntries, long maxValue) {
-        if (members != null || list.length() > maxEntries) return;
-        for (SkipList.Node x = list.first(); x != null; x = x.next) if (x.member.length > maxValue) return;
-        int n = list.length();
+        if (members != null || tree.size() > maxEntries) return;
+        int n = tree.size();
         byte[][] m = new byte[Math.max(1, n)][];
         double[] s = new double[Math.max(1, n)];
-        int i = 0;
-        for (SkipList.Node x = list.first(); x != null; x = x.next, i++) {
-            m[i] = x.member;
-            s[i] = x.score;
+        if (n > 0) {
+            ScoreTree.Cursor c = tree.cursorAt(1);
+            for (int i = 0; i < n; i++, c.next()) {
+                if (c.member().length > maxValue) return;
+                m[i] = c.member();
+                s[i] = c.score();
+            }
         }
         members = m;
         scores = s;
         size = n;
-        list = null;
+        tree = null;
         dict = null;
     }
 
     /**
-     * A skiplist set made of detached nodes collected in a map (the ZUNION accumulator): the
-     * nodes are linked in place, so building the result allocates nothing per element.
+     * A skiplist set whose member index is a map collected elsewhere (the ZUNION accumulator):
+     * the map is kept as is, so only the tree is built, one insertion per member.
      */
-    static SortedSet fromNodes(BytesMap<SkipList.Node> nodes) {
+    static SortedSet fromScores(ScoreMap scores) {
         SortedSet z = new SortedSet();
-        z.list = new SkipList();
-        z.dict = nodes;
-        nodes.forEach((m, node) -> z.list.insertNode(node));
+        ScoreTree t = new ScoreTree();
+        scores.forEach((m, s) -> t.insert(s, m));
+        z.tree = t;
+        z.dict = scores;
         return z;
     }
 
@@ -459,10 +474,19 @@ public final class SortedSet implements Value {
             z.scores = Arrays.copyOf(scores, Math.max(1, size));
             z.size = size;
         } else {
-            z.list = new SkipList();
-            z.dict = new BytesMap<>(list.length());
-            // Members are immutable arrays: sharing them between the copies is safe.
-            for (SkipList.Node x = list.first(); x != null; x = x.next) z.dict.put(x.member, z.list.insert(x.score, x.member));
+            // Members are immutable arrays: sharing them between the copies is safe. The tree is
+            // rebuilt from its own order, full nodes, no descents.
+            int n = tree.size();
+            ScoreTree.Builder b = new ScoreTree.Builder();
+            z.dict = new ScoreMap(n);
+            if (n > 0) {
+                ScoreTree.Cursor c = tree.cursorAt(1);
+                do {
+                    b.add(c.score(), c.member());
+                    z.dict.add(c.member(), c.score());
+                } while (c.next());
+            }
+            z.tree = b.build();
         }
         return z;
     }

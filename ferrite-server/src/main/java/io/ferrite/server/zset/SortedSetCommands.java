@@ -32,7 +32,7 @@ import static io.ferrite.server.string.StringCommands.is;
  * ZREMRANGEBYLEX, ZPOPMIN, ZPOPMAX, ZMPOP, BZPOPMIN, BZPOPMAX, BZMPOP, ZRANDMEMBER, ZUNION,
  * ZUNIONSTORE, ZINTER, ZINTERSTORE, ZINTERCARD, ZDIFF, ZDIFFSTORE, ZSCAN.
  * Spec: https://redis.io/docs/latest/commands/?group=sorted-set ; behaviour and error texts as
- * Redis 7.2.6 src/t_zset.c. Layout: {@link SortedSet}, {@link SkipList}.
+ * Redis 7.2.6 src/t_zset.c. Layout: {@link SortedSet}, {@link ScoreTree}.
  *
  * <p>Every range command turns its range (by index, by score, by member) into a span of ranks
  * first ({@link SortedSet#firstRank}, {@link SortedSet#endRank}: two O(log N) walks), so the
@@ -903,18 +903,20 @@ public final class SortedSetCommands {
                 cardinality = card[0];
             }
         } else if (op == UNION) {
-            BytesMap<SkipList.Node> acc = new BytesMap<>(src[order[n - 1]].size());
+            // The accumulator becomes the result's member index: one entry per member, the
+            // score aggregated in place (a primitive field, nothing boxed), then one tree built.
+            ScoreMap acc = new ScoreMap(src[order[n - 1]].size());
             int agg = aggregate;
             for (int k = 0; k < n; k++) {
                 int i = order[k];
                 src[i].forEach((m, s) -> {
                     double score = weighted(weights[i], s);
-                    SkipList.Node node = acc.get(m);
-                    if (node == null) acc.put(m, SkipList.newNode(score, m));
-                    else node.score = aggregate(node.score, score, agg);
+                    ScoreMap.Entry e = acc.entry(m);
+                    if (e == null) acc.add(m, score);
+                    else e.score = aggregate(e.score, score, agg);
                 });
             }
-            result = SortedSet.fromNodes(acc);
+            result = SortedSet.fromScores(acc);
         } else {
             result = SortedSet.skiplist(16);
             SortedSet res = result;
