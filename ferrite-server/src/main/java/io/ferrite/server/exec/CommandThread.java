@@ -1,6 +1,7 @@
 package io.ferrite.server.exec;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.function.ToIntFunction;
 
 /**
  * A thread that runs commands (an event loop): it carries what each such thread keeps for
@@ -14,14 +15,26 @@ public final class CommandThread extends FastThreadLocalThread {
     long[] counterCells = new long[0];
     // The last key hashed by the running command and its hash (Keyspace.keyHash); cleared when
     // the command ends, so an array is only ever trusted within one command.
-    public byte[] hashedKey;
-    public int keyHash;
+    private byte[] hashedKey;
+    private int keyHash;
 
     public CommandThread(ThreadGroup group, Runnable task, String name, long stackSize) {
         super(group, task, name, stackSize);
     }
 
     public CommandClock clock() { return clock; }
+
+    /**
+     * The hash of key: remembered when key is the array hashed last by the running command,
+     * else computed with hash and remembered.
+     */
+    public int keyHash(byte[] key, ToIntFunction<byte[]> hash) {
+        if (key == hashedKey) return keyHash;
+        int h = hash.applyAsInt(key);
+        hashedKey = key;
+        keyHash = h;
+        return h;
+    }
 
     /** Forgets the remembered key hash of the command that just ended. */
     public static void commandEnded() {

@@ -93,14 +93,7 @@ public final class Keyspace {
      * ends; argument arrays are not modified while their command runs).
      */
     public static int keyHash(byte[] key) {
-        if (Thread.currentThread() instanceof CommandThread t) {
-            if (t.hashedKey == key) return t.keyHash;
-            int h = hash(key);
-            t.hashedKey = key;
-            t.keyHash = h;
-            return h;
-        }
-        return hash(key);
+        return Thread.currentThread() instanceof CommandThread t ? t.keyHash(key, Keyspace::hash) : hash(key);
     }
 
     public Shard shardOf(byte[] key) {
