@@ -1,6 +1,10 @@
 package io.ferrite.server;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -8,6 +12,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A real redis-server for differential tests, one per test class on a free port, flushed before
@@ -67,6 +73,30 @@ public final class RealRedis implements BeforeAllCallback, AfterAllCallback, Bef
     /** A new connection; close it (try-with-resources). */
     public Jedis jedis() {
         return new Jedis("127.0.0.1", port, 20_000);
+    }
+
+    /**
+     * The reply of a command as text, for comparing two servers' replies: bulk strings as
+     * Strings, arrays as nested lists, an error as "ERR: message".
+     */
+    public static Object call(Jedis j, String... args) {
+        byte[] name = args[0].getBytes(StandardCharsets.US_ASCII);
+        ProtocolCommand cmd = () -> name;
+        try {
+            return text(j.sendCommand(cmd, Arrays.copyOfRange(args, 1, args.length)));
+        } catch (JedisDataException e) {
+            return "ERR: " + e.getMessage();
+        }
+    }
+
+    private static Object text(Object o) {
+        if (o instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : l) out.add(text(x));
+            return out;
+        }
+        return o;
     }
 
     /** The release, major * 100 + minor: 700 for 7.0.x, 702 for 7.2.x. */

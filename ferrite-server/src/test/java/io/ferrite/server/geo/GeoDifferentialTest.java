@@ -12,8 +12,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.commands.ProtocolCommand;
 
 /**
  * Ferrite against a real redis-server (skipped when none is installed): the same GEO commands on
@@ -30,30 +28,8 @@ class GeoDifferentialTest {
 
     private static final String[] UNITS = {"m", "km", "ft", "mi", "KM"};
 
-    private static ProtocolCommand cmd(String name) {
-        byte[] raw = name.getBytes(StandardCharsets.US_ASCII);
-        return () -> raw;
-    }
-
-    /** The reply of a command as text: nested lists, "ERR: message" for an error. */
     private static Object call(Jedis j, String... args) {
-        try {
-            String[] rest = new String[args.length - 1];
-            System.arraycopy(args, 1, rest, 0, rest.length);
-            return text(j.sendCommand(cmd(args[0]), rest));
-        } catch (JedisDataException e) {
-            return "ERR: " + e.getMessage();
-        }
-    }
-
-    private static Object text(Object o) {
-        if (o instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object x : l) out.add(text(x));
-            return out;
-        }
-        return o;
+        return RealRedis.call(j, args);
     }
 
     private static void same(Jedis r, Jedis f, String... args) {

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrite.server.FerriteExtension;
 import io.ferrite.server.RealRedis;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The same random sorted-set commands sent to Ferrite and to a real redis-server must get the
@@ -144,24 +141,7 @@ class SortedSetDifferentialTest {
         return c;
     }
 
-    /** The reply with bulk strings as Strings, or "ERR-REPLY: text" for an error. */
     private static Object send(Jedis j, List<String> cmd) {
-        byte[][] args = new byte[cmd.size() - 1][];
-        for (int i = 1; i < cmd.size(); i++) args[i - 1] = cmd.get(i).getBytes(StandardCharsets.UTF_8);
-        try {
-            return plain(j.sendCommand(Protocol.Command.valueOf(cmd.get(0)), args));
-        } catch (JedisDataException e) {
-            return "ERR-REPLY: " + e.getMessage();
-        }
-    }
-
-    private static Object plain(Object o) {
-        if (o instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object x : l) out.add(plain(x));
-            return out;
-        }
-        return o;
+        return RealRedis.call(j, cmd.toArray(String[]::new));
     }
 }
