@@ -1,10 +1,6 @@
 package io.ferrite.server;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -12,7 +8,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -80,23 +75,11 @@ public final class RealRedis implements BeforeAllCallback, AfterAllCallback, Bef
      * Strings, arrays as nested lists, an error as "ERR: message".
      */
     public static Object call(Jedis j, String... args) {
-        byte[] name = args[0].getBytes(StandardCharsets.US_ASCII);
-        ProtocolCommand cmd = () -> name;
         try {
-            return text(j.sendCommand(cmd, Arrays.copyOfRange(args, 1, args.length)));
+            return Replies.send(j, args);
         } catch (JedisDataException e) {
             return "ERR: " + e.getMessage();
         }
-    }
-
-    private static Object text(Object o) {
-        if (o instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object x : l) out.add(text(x));
-            return out;
-        }
-        return o;
     }
 
     /** The release, major * 100 + minor: 700 for 7.0.x, 702 for 7.2.x. */

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrite.server.FerriteExtension;
+import io.ferrite.server.Replies;
 import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.net.RawConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
-import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** SORT and SORT_RO over a socket (Jedis), against Redis 7.2's replies and error texts. */
@@ -37,19 +36,7 @@ class SortCommandTest {
 
     /** Sends any command; bulk replies come back as Strings (UTF-8), nil as null, arrays as lists. */
     private static Object call(Jedis j, String... args) {
-        byte[] name = args[0].getBytes(StandardCharsets.UTF_8);
-        ProtocolCommand command = () -> name;
-        return decode(j.sendCommand(command, Arrays.copyOfRange(args, 1, args.length)));
-    }
-
-    private static Object decode(Object reply) {
-        if (reply instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
-        if (reply instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) out.add(decode(o));
-            return out;
-        }
-        return reply;
+        return Replies.send(j, args);
     }
 
     @SuppressWarnings("unchecked")
@@ -432,7 +419,7 @@ class SortCommandTest {
             t.sendCommand(() -> "SORT".getBytes(), "z", "BY", "nosort", "ASC");
             t.sendCommand(() -> "SORT".getBytes(), "z", "BY", "nosort", "DESC");
             List<Object> replies = t.exec();
-            assertThat(decode(replies)).isEqualTo(List.of(List.of("a", "c", "b"), List.of("b", "c", "a")));
+            assertThat(Replies.text(replies)).isEqualTo(List.of(List.of("a", "c", "b"), List.of("b", "c", "a")));
         }
     }
 

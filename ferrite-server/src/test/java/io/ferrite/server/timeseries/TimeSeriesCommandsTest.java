@@ -2,10 +2,12 @@ package io.ferrite.server.timeseries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.ferrite.server.timeseries.TsReplies.assertError;
+import static io.ferrite.server.timeseries.TsReplies.render;
+import static io.ferrite.server.timeseries.TsReplies.ts;
 
 import io.ferrite.server.FerriteExtension;
 import io.ferrite.server.net.RawConnection;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,8 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.commands.ProtocolCommand;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.timeseries.AggregationType;
 import redis.clients.jedis.timeseries.TSCreateParams;
 import redis.clients.jedis.timeseries.TSElement;
@@ -25,39 +25,6 @@ import redis.clients.jedis.timeseries.TSRangeParams;
 class TimeSeriesCommandsTest {
     @RegisterExtension
     static FerriteExtension ferrite = new FerriteExtension();
-
-    private record Cmd(String name) implements ProtocolCommand {
-        @Override
-        public byte[] getRaw() {
-            return name.getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    /** Sends a command and renders the RESP2 reply compactly: [..] arrays, strings bare, nil. */
-    private static String ts(Jedis j, String... args) {
-        String[] rest = new String[args.length - 1];
-        System.arraycopy(args, 1, rest, 0, rest.length);
-        return render(j.sendCommand(new Cmd(args[0]), rest));
-    }
-
-    private static String render(Object o) {
-        if (o == null) return "nil";
-        if (o instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
-        if (o instanceof List<?> l) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) sb.append(',');
-                sb.append(render(l.get(i)));
-            }
-            return sb.append(']').toString();
-        }
-        if (o instanceof JedisDataException e) return "ERR:" + e.getMessage();
-        return String.valueOf(o);
-    }
-
-    private static void assertError(Jedis j, String message, String... args) {
-        assertThatThrownBy(() -> ts(j, args)).isInstanceOf(JedisDataException.class).hasMessage(message);
-    }
 
     /** (10,1) (20,2) (30,3) (45,10) (70,6) */
     private static void sample(Jedis j, String key) {

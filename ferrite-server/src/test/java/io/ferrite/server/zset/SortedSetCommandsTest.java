@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrite.server.FerriteExtension;
+import io.ferrite.server.Replies;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.util.SafeEncoder;
 
 /** Every sorted set command over a socket: replies, options and exact error texts (RESP2). */
 class SortedSetCommandsTest {
@@ -28,20 +25,7 @@ class SortedSetCommandsTest {
 
     /** Sends a command and returns the reply with bulk strings as Strings (nested lists kept). */
     static Object r(Jedis j, String... args) {
-        ProtocolCommand cmd = () -> SafeEncoder.encode(args[0]);
-        String[] rest = new String[args.length - 1];
-        System.arraycopy(args, 1, rest, 0, rest.length);
-        return text(j.sendCommand(cmd, rest));
-    }
-
-    private static Object text(Object o) {
-        if (o instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object x : l) out.add(text(x));
-            return out;
-        }
-        return o;
+        return Replies.send(j, args);
     }
 
     static void assertError(Jedis j, String message, String... args) {
