@@ -153,6 +153,8 @@ public final class FerriteServer implements AutoCloseable {
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
+    /** Which event loop (from 0) runs the connections registered on loop; -1 if none of ours. */
+    public int eventLoopIndex(io.netty.util.concurrent.EventExecutor loop) { return net.loopIndex(loop); }
 
     /** Redis's clientsCron part for `timeout`: close connections idle for longer than it. */
     private void closeIdleClients() {

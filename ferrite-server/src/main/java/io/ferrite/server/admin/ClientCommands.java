@@ -174,7 +174,7 @@ public final class ClientCommands {
                 + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free=0 argv-mem=" + argvBytes(x, asker)
                 + " multi-mem=0 rbs=1024 rbp=0 obl=0"
                 + " oll=0 omem=0 tot-mem=2048 events=r cmd=" + cmd + " user=" + x.user() + " redir=-1 resp="
-                + x.protocol() + " lib-name=" + x.libName() + " lib-ver=" + x.libVersion();
+                + x.protocol() + " lib-name=" + x.libName() + " lib-ver=" + x.libVersion() + " io-thread=" + x.ioThread();
     }
 
     /** CLIENT KILL addr:port | CLIENT KILL [ID id] [TYPE t] [USER u] [ADDR a] [LADDR a] [SKIPME yes|no] */

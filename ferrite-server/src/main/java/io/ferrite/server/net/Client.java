@@ -26,6 +26,7 @@ public final class Client {
     private final RespWriter reply = new RespWriter();
     final RespDecoder decoder = new RespDecoder();
     private final long createdAt = System.currentTimeMillis();
+    private final int ioThread;
 
     private Database db;
     private volatile String name = "";
@@ -58,6 +59,7 @@ public final class Client {
         this.id = id;
         this.server = server;
         this.channel = channel;
+        this.ioThread = server.eventLoopIndex(channel.eventLoop());
         this.db = server.keyspace().database(0);
         this.authenticated = server.config().requirepass.value().isEmpty();
     }
@@ -124,6 +126,8 @@ public final class Client {
     public String user() { return user; }
     public void user(String u) { this.user = u; }
     public long createdAt() { return createdAt; }
+    /** The event loop this connection lives on, from 0 (CLIENT LIST io-thread, as in Redis 8). */
+    public int ioThread() { return ioThread; }
     public long lastInteraction() { return lastInteraction; }
     void touch(long now) { lastInteraction = now; }
     public String lastCommand() { return lastCommand; }

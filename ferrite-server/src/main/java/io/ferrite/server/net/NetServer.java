@@ -18,7 +18,11 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultEventExecutorChooserFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorChooserFactory;
+import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP listener: Netty with the native epoll transport where available, NIO otherwise;
- * one acceptor thread and {@code io-threads} event loops (default: one per core). Each
- * connection stays on one event loop for its life and its commands run there.
+ * one acceptor thread and {@code io-threads} event loops (default: one per core, and new
+ * connections spread over only as many loops as the process has CPUs now, see
+ * {@link CpuBoundLoopChooser}). Each connection stays on one event loop for its life and its
+ * commands run there.
  */
 public final class NetServer {
     private final FerriteServer server;
@@ -50,7 +56,10 @@ public final class NetServer {
         int configured = server.config().ioThreads.intValue();
         threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferrite-accept", true), factory);
-        workers = new MultiThreadIoEventLoopGroup(threads, new IoThreadFactory(), factory);
+        // io-threads 0 follows the CPUs: new connections go to as many loops as CPUs remain.
+        EventExecutorChooserFactory chooser = configured > 0 ? DefaultEventExecutorChooserFactory.INSTANCE
+                : new CpuBoundLoopChooser(Runtime.getRuntime()::availableProcessors);
+        workers = new MultiThreadIoEventLoopGroup(threads, new ThreadPerTaskExecutor(new IoThreadFactory()), chooser, factory);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -85,6 +94,16 @@ public final class NetServer {
     }
 
     public int threads() { return threads; }
+
+    /** The index (from 0) of an event loop of this server, or -1 for another executor. */
+    public int loopIndex(EventExecutor loop) {
+        int i = 0;
+        for (EventExecutor e : workers) {
+            if (e == loop) return i;
+            i++;
+        }
+        return -1;
+    }
 
     public String transportName() { return epoll ? "epoll" : "nio"; }
 

@@ -196,7 +196,7 @@ class ConnectionCommandsTest {
             assertThat(info).matches("(?s)\\$\\d+\r\nid=\\d+ addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:\\d+ fd=\\d+ "
                     + "name= age=\\d+ idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=26 qbuf-free=\\d+ "
                     + "argv-mem=10 multi-mem=0 rbs=\\d+ rbp=\\d+ obl=0 oll=0 omem=0 tot-mem=\\d+ events=r "
-                    + "cmd=client\\|info user=default redir=-1 resp=2 lib-name= lib-ver=\n\r\n");
+                    + "cmd=client\\|info user=default redir=-1 resp=2 lib-name= lib-ver= io-thread=\\d+\n\r\n");
         }
     }
 
