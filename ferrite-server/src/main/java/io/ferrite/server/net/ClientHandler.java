@@ -31,6 +31,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private Client client;
     private ByteBuf input;
     private ByteBuf output;
+    // The output buffer is kept between batches up to this size; a bigger one goes back to the pool.
+    private static final int KEPT_OUTPUT_CAPACITY = 8192;
     private ChannelHandlerContext ctx;
 
     public ClientHandler(FerriteServer server, Dispatcher dispatcher) {
@@ -165,15 +167,18 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void flush(ChannelHandlerContext ctx) {
         ByteBuf out = output;
-        if (out == null) return;
+        if (out == null || !out.isReadable()) return; // an empty buffer stays for the next batch
         output = null;
-        if (out.isReadable()) {
-            server.stats().netOutputBytes.add(out.readableBytes());
-            ctx.writeAndFlush(out, ctx.voidPromise());
-            if (!ctx.channel().isWritable()) ctx.channel().config().setAutoRead(false);
+        server.stats().netOutputBytes.add(out.readableBytes());
+        // Netty releases what it wrote; our extra reference lets the buffer come back when the
+        // socket took it all at once (the usual case), so a batch allocates no output buffer.
+        ctx.writeAndFlush(out.retain(), ctx.voidPromise());
+        if (out.refCnt() == 1 && out.capacity() <= KEPT_OUTPUT_CAPACITY) {
+            output = out.clear();
         } else {
-            out.release();
+            out.release(); // still queued in Netty (a slow reader), or grown by a big reply
         }
+        if (!ctx.channel().isWritable()) ctx.channel().config().setAutoRead(false);
     }
 
     @Override

@@ -178,6 +178,45 @@ class ProtocolTest {
     }
 
     @Test
+    void repliesStayWholeWhenTheClientReadsSlowly() throws Exception {
+        // The client sends 400 GETs of a 20 KB value, then thousands of small ECHOs one write at
+        // a time, and reads nothing for a while: the socket fills, replies queue in Netty, and
+        // the small batches are written behind them. Output buffers are reused between batches
+        // only once Netty has written them; one reused too early would overwrite queued replies.
+        String big = "b".repeat(20_000);
+        int gets = 400, echoes = 3000;
+        try (RawConnection c = new RawConnection(ferrite.port())) {
+            c.command("SET", "big", big);
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    c.send("*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(gets));
+                    for (int i = 0; i < echoes; i++) {
+                        String arg = echoArg(i);
+                        c.send("*2\r\n$4\r\nECHO\r\n$" + arg.length() + "\r\n" + arg + "\r\n");
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(500);
+            String wantBig = "$20000\r\n" + big + "\r\n";
+            for (int i = 0; i < gets; i++) {
+                String got = c.readReply();
+                if (!got.equals(wantBig)) assertThat(got).as("GET reply %d", i).isEqualTo(wantBig);
+            }
+            for (int i = 0; i < echoes; i++) {
+                assertThat(c.readReply()).as("ECHO reply %d", i).isEqualTo("$" + echoArg(i).length() + "\r\n" + echoArg(i) + "\r\n");
+            }
+            sender.join();
+        }
+    }
+
+    private static String echoArg(int i) {
+        return i + ":" + "e".repeat(20 + i % 97);
+    }
+
+    @Test
     void hundredThousandConnectionsOpenedAndClosed() throws Exception {
         int threads = 4, each = 25_000;
         List<Thread> ts = new java.util.ArrayList<>();
