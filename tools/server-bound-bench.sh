@@ -13,7 +13,8 @@
 #
 # Each (command, mode) runs Ferrite and Redis alternately REPEAT times; the median is shown.
 # Env: JAVA, JAR (ferrite-server.jar), REDIS_SERVER, REDIS_BENCHMARK, REDIS_CLI (commands on PATH by
-# default), PARTS="one-core scaling", SCALE (multiplies request counts), REPEAT (default 3).
+# default), PARTS="one-core scaling", SCALE (multiplies request counts), REPEAT (default 3),
+# QUICK=1 (one-core without SET).
 set -u
 JAVA=${JAVA:-java}; JAR=${JAR:-ferrite-server/target/ferrite-server.jar}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}; REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
@@ -51,29 +52,35 @@ stop() {
   [ -n "$RPID" ] && kill "$RPID" 2>/dev/null && wait "$RPID" 2>/dev/null
   FPID=""; RPID=""
 }
-rps() {  # port cpus threads clients P N cmd... -> requests/s
-  local port=$1 cpus=$2 threads=$3 clients=$4 P=$5 N=$6; shift 6
-  taskset -c "$cpus" "$REDIS_BENCHMARK" -p "$port" --threads "$threads" -c "$clients" -P "$P" -n "$N" \
-      -r 100000 --csv "$@" 2>/dev/null | tail -1 | awk -F'","' '{print $2+0}'
+rps() {  # port cpus threads clients P N cmd... -> "requests/s server-CPU-us-per-request"
+  local port=$1 cpus=$2 threads=$3 clients=$4 P=$5 N=$6 pid c0 c1 r; shift 6
+  pid=$([ "$port" = "$FP" ] && echo "$FPID" || echo "$RPID")
+  c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  r=$(taskset -c "$cpus" "$REDIS_BENCHMARK" -p "$port" --threads "$threads" -c "$clients" -P "$P" -n "$N" \
+      -r 100000 --csv "$@" 2>/dev/null | tail -1 | awk -F'","' '{print $2+0}')
+  c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  awk -v r="$r" -v c="$((c1 - c0))" -v n="$N" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%d %.3f\n", r, c * 1e6 / hz / n}'
 }
 median() { sort -g | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : 0)}'; }
 row() {  # part cpus threads clients P N cmd...
   local part=$1 cpus=$2 threads=$3 clients=$4 P=$5 N; N=$(awk -v n="$6" -v s="$SCALE" 'BEGIN{print int(n*s)}'); shift 6
   : >"$TMP/f"; : >"$TMP/r"
-  rps "$FP" "$cpus" "$threads" "$clients" 16 200000 "$@" >/dev/null   # JIT warm-up
+  rps "$FP" "$cpus" "$threads" "$clients" "$P" "$((N / 2))" "$@" >/dev/null   # JIT warm-up, same mode
   for _ in $(seq 1 "$REPEAT"); do
     rps "$RP" "$cpus" "$threads" "$clients" "$P" "$N" "$@" >>"$TMP/r"
     rps "$FP" "$cpus" "$threads" "$clients" "$P" "$N" "$@" >>"$TMP/f"
   done
-  local f r; f=$(median <"$TMP/f"); r=$(median <"$TMP/r")
-  printf '%-9s %-40s P%-3s %12.0f %12.0f %6s   [F: %s] [R: %s]\n' "$part" "$*" "$P" "$f" "$r" \
-      "$(awk -v a="$f" -v b="$r" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "-" }')" \
-      "$(tr '\n' ' ' <"$TMP/f")" "$(tr '\n' ' ' <"$TMP/r")"
+  local f r fc rc
+  f=$(cut -d' ' -f1 "$TMP/f" | median); r=$(cut -d' ' -f1 "$TMP/r" | median)
+  fc=$(cut -d' ' -f2 "$TMP/f" | median); rc=$(cut -d' ' -f2 "$TMP/r" | median)
+  printf '%-9s %-40s P%-3s %10.0f %10.0f %6s %7s %7s   [F: %s] [R: %s]\n' "$part" "$*" "$P" "$f" "$r" \
+      "$(awk -v a="$f" -v b="$r" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "-" }')" "$fc" "$rc" \
+      "$(cut -d' ' -f1 "$TMP/f" | tr '\n' ' ')" "$(cut -d' ' -f1 "$TMP/r" | tr '\n' ' ')"
 }
 
 echo "# server-bound-bench.sh $(date -u +%FT%TZ) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "# redis: $("$REDIS_SERVER" --version | cut -d' ' -f3)  java: $("$JAVA" -version 2>&1 | head -1)"
-printf '%-9s %-40s %-4s %12s %12s %6s\n' part command mode ferrite_rps redis_rps ratio
+printf '%-9s %-40s %-4s %10s %10s %6s %7s %7s\n' part command mode ferrite_rps redis_rps ratio f_us r_us
 for part in $PARTS; do
   case $part in
     one-core)
@@ -82,7 +89,7 @@ for part in $PARTS; do
         N=$([ "$P" = 16 ] && echo 4000000 || echo 600000)
         row one-core "$CLIENT_CPUS" "$CLIENT_THREADS" 200 "$P" "$N" PFADD hll __rand_int__
         row one-core "$CLIENT_CPUS" "$CLIENT_THREADS" 200 "$P" "$N" GET key:__rand_int__
-        row one-core "$CLIENT_CPUS" "$CLIENT_THREADS" 200 "$P" "$N" SET key:__rand_int__ vvvvvvvvvvvvvvvv
+        [ -n "${QUICK:-}" ] || row one-core "$CLIENT_CPUS" "$CLIENT_THREADS" 200 "$P" "$N" SET key:__rand_int__ vvvvvvvvvvvvvvvv
       done
       stop ;;
     scaling)
@@ -97,4 +104,5 @@ for part in $PARTS; do
     *) echo "unknown part $part" >&2 ;;
   esac
 done
-echo "# ratio = Ferrite / Redis median requests/s; [F: ...] [R: ...] are the single runs"
+echo "# ratio = Ferrite / Redis median requests/s; f_us, r_us = median server CPU (user+sys) per request, µs;"
+echo "# [F: ...] [R: ...] are the single runs' requests/s"
