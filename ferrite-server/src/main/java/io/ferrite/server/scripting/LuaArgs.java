@@ -41,7 +41,7 @@ final class LuaArgs {
     static LuaString checkString(Varargs a, int narg, String fname) {
         LuaValue v = a.arg(narg);
         if (v.type() == LuaValue.TSTRING) return v.checkstring();
-        if (v.type() == LuaValue.TNUMBER) return LuaValue.valueOf(numberToString(v.todouble()));
+        if (v.type() == LuaValue.TNUMBER) return LuaValue.valueOf(LuaNumberText.of(v.todouble()));
         throw typeError(a, narg, fname, "string");
     }
 
@@ -79,20 +79,5 @@ final class LuaArgs {
     static double unsignedToDouble(long u) {
         if (u >= 0) return u;
         return ((double) ((u >>> 1) | (u & 1))) * 2.0;
-    }
-
-    /** Lua 5.1's number to string: printf("%.14g"). */
-    static String numberToString(double d) {
-        if (Double.isNaN(d)) return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
-        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
-        if (d == 0) return 1 / d < 0 ? "-0" : "0";
-        BigDecimal r = new BigDecimal(d).round(new MathContext(14, RoundingMode.HALF_EVEN));
-        int exp = r.precision() - r.scale() - 1;
-        if (exp < -4 || exp >= 14) {
-            String mantissa = r.movePointLeft(exp).stripTrailingZeros().toPlainString();
-            int e = Math.abs(exp);
-            return mantissa + (exp < 0 ? "e-" : "e+") + (e < 10 ? "0" : "") + e;
-        }
-        return r.stripTrailingZeros().toPlainString();
     }
 }
