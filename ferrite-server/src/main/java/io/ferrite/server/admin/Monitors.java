@@ -35,7 +35,8 @@ public final class Monitors {
         sb.append('+').append(now.getEpochSecond()).append('.');
         String frac = Integer.toString(now.getNano() / 1000);
         sb.append("000000", 0, 6 - frac.length()).append(frac);
-        sb.append(" [").append(source.db().index()).append(' ').append(source.address()).append("] ");
+        // Commands a script runs show "lua" as their client, as in Redis.
+        sb.append(" [").append(source.db().index()).append(' ').append(source.inScript() ? "lua" : source.address()).append("] ");
         byte[][] shown = Redaction.apply(source.server().config(), argv, argc);
         for (int i = 0; i < argc; i++) {
             if (i > 0) sb.append(' ');

@@ -253,6 +253,13 @@ public final class Dispatcher {
         CommandClock clock = CommandThread.currentClock();
         long start = clock != null ? clock.commandStart() : System.nanoTime();
         boolean failed = false;
+        // A command re-run to serve a client it had blocked was shown to monitors when it blocked.
+        boolean reprocessing = c.serving();
+        // As Redis's evalCommand and fcallCommand: a script is shown before the commands it runs
+        // (those are shown as they end). Not again when it re-runs on the scripting thread (parked).
+        if ((cmd.flags & SCRIPT_SHOWN_FIRST) == SCRIPT_SHOWN_FIRST && monitors.active() && !c.isParked()) {
+            monitors.feed(c, c.argv(), c.argc());
+        }
         c.currentCommand(cmd);
         try {
             if (lock) runLocked(c, cmd);
@@ -275,7 +282,11 @@ public final class Dispatcher {
         }
         long micros = ((clock != null ? clock.commandEnd() : System.nanoTime()) - start) / 1000;
         // Like Redis, a run that parked the client is not a call; the run that serves it is.
-        if (c.isBlocked() && (!c.serving() || c.reblocked())) return;
+        // Monitors see the command once, when it first ran (and blocked).
+        if (c.isBlocked() && (!c.serving() || c.reblocked())) {
+            if (!reprocessing) feedMonitors(c, cmd);
+            return;
+        }
         cmd.calls.increment();
         cmd.microseconds.add(micros);
         if (failed) cmd.failedCalls.increment();
@@ -290,10 +301,16 @@ public final class Dispatcher {
         if (modeAfter == Client.ReplyMode.SKIP_NEXT) c.replyMode(Client.ReplyMode.SKIP);
 
         if (!cmd.has(CommandFlags.SKIP_SLOWLOG)) slowLog.offer(c, micros);
+        if (!reprocessing) feedMonitors(c, cmd);
+    }
+
+    private void feedMonitors(Client c, CommandSpec cmd) {
         if (monitors.active() && !cmd.has(CommandFlags.SKIP_MONITOR) && !cmd.has(CommandFlags.ADMIN)) {
             monitors.feed(c, c.argv(), c.argc());
         }
     }
+
+    private static final long SCRIPT_SHOWN_FIRST = CommandFlags.SCRIPT_THREAD | CommandFlags.SKIP_MONITOR;
 
     private void runLocked(Client c, CommandSpec cmd) {
         if ((cmd.flags & CommandFlags.NO_KEYS) != 0) {

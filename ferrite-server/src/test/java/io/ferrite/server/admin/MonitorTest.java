@@ -57,6 +57,38 @@ class MonitorTest {
     }
 
     @Test
+    void scriptsAreShownBeforeTheCommandsTheyRunWhichShowLuaAsTheirClient() throws IOException {
+        try (RawConnection monitor = new RawConnection(ferrite.port()); RawConnection client = new RawConnection(ferrite.port())) {
+            call(client, "FUNCTION", "LOAD", "REPLACE",
+                    "#!lua name=mon\nredis.register_function('setit', function(keys, args) return redis.call('set', keys[1], args[1]) end)");
+            call(monitor, "MONITOR");
+            call(client, "EVAL", "return redis.call('set', KEYS[1], ARGV[1])", "1", "foo", "bar");
+            call(client, "FCALL", "setit", "1", "k2", "v2");
+            assertThat(monitor.readLine()).matches(PREFIX + "0 127\\.0\\.0\\.1:\\d+\\] \"EVAL\" .*");
+            assertThat(monitor.readLine()).matches(PREFIX + "0 lua\\] \"set\" \"foo\" \"bar\"");
+            assertThat(monitor.readLine()).matches(PREFIX + "0 127\\.0\\.0\\.1:\\d+\\] \"FCALL\" \"setit\" \"1\" \"k2\" \"v2\"");
+            assertThat(monitor.readLine()).matches(PREFIX + "0 lua\\] \"set\" \"k2\" \"v2\"");
+        }
+    }
+
+    @Test
+    void aBlockedCommandIsShownOnceWhenItBlocks() throws Exception {
+        try (RawConnection monitor = new RawConnection(ferrite.port()); RawConnection blocked = new RawConnection(ferrite.port());
+                RawConnection client = new RawConnection(ferrite.port())) {
+            call(monitor, "MONITOR");
+            blocked.command("BLPOP", "mylist", "0");
+            // Shown as soon as it blocked, before anything serves it.
+            assertThat(monitor.readLine()).matches(PREFIX + "0 [^\\]]+\\] \"BLPOP\" \"mylist\" \"0\"");
+            call(client, "LPUSH", "mylist", "1");
+            assertThat(blocked.readReply()).isEqualTo("*2\r\n$6\r\nmylist\r\n$1\r\n1\r\n");
+            call(client, "LPUSH", "mylist", "2");
+            // Serving it did not show it again: the two pushes follow each other.
+            assertThat(monitor.readLine()).matches(PREFIX + "0 [^\\]]+\\] \"LPUSH\" \"mylist\" \"1\"");
+            assertThat(monitor.readLine()).matches(PREFIX + "0 [^\\]]+\\] \"LPUSH\" \"mylist\" \"2\"");
+        }
+    }
+
+    @Test
     void resetEndsMonitoring() throws IOException {
         try (RawConnection monitor = new RawConnection(ferrite.port()); RawConnection client = new RawConnection(ferrite.port())) {
             call(monitor, "MONITOR");
