@@ -73,6 +73,7 @@ public final class FerriteServer implements AutoCloseable {
     private FerriteServer(FerriteConfig config) {
         this.config = config;
         this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue(), counters);
+        keyspace.config(config); // LRU or LFU access tracking follows maxmemory-policy
         this.commandTable = buildCommandTable();
         commandTable.countInto(counters);
         this.slowLog = new SlowLog(config);

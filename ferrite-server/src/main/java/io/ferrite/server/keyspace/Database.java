@@ -91,8 +91,7 @@ public final class Database {
             expiredEvent(e.key);
             return null;
         }
-        int now = Clock.seconds();
-        if (e.accessClock != now) e.accessClock = now; // reads within a second leave the entry's line clean
+        keyspace.accessed(e);
         return e;
     }
 
@@ -154,13 +153,13 @@ public final class Database {
         if (e == null) {
             e = new DbEntry(key, h, value);
             e.expireAt = expireAt;
-            e.accessClock = Clock.seconds();
+            e.accessClock = keyspace.freshAccess();
             t.insert(e);
             newKeyEvent(key);
         } else {
             if (!(e.value instanceof byte[])) signalRemoved(e); // a stream replaced by SET
             t.replaceValue(e, value);
-            e.accessClock = Clock.seconds();
+            keyspace.accessed(e); // a write is an access; under LFU the key keeps its counter, as in Redis
             t.setExpire(e, expireAt);
         }
         stats.dirty.increment();
@@ -178,7 +177,7 @@ public final class Database {
     public DbEntry add(byte[] key, Object value, long expireAt) {
         int h = Keyspace.keyHash(key);
         DbEntry e = new DbEntry(key, h, value);
-        e.accessClock = Clock.seconds();
+        e.accessClock = keyspace.freshAccess();
         e.expireAt = expireAt;
         table(h).insert(e);
         newKeyEvent(key);
@@ -205,7 +204,7 @@ public final class Database {
     public void overwrite(DbEntry e, Object value, long expireAt) {
         if (!(e.value instanceof byte[])) signalRemoved(e);
         table(e.hash).replaceValue(e, value);
-        e.accessClock = Clock.seconds();
+        if (!keyspace.lfu()) e.accessClock = Clock.seconds(); // LFU: the lookup before counted the access
         if (expireAt != e.expireAt) table(e.hash).setExpire(e, expireAt);
         stats.dirty.increment();
         modified(e.key);

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Policies.</b> allkeys-/volatile-lru sample {@code maxmemory-samples} keys of a random
  * shard and evict the least recently used (the per-key access clock of OBJECT IDLETIME);
- * -lfu policies use the same LRU choice (Ferrite keeps no frequency counter); -random evicts
+ * -lfu policies evict the sampled key with the lowest decayed access counter (see Lfu); -random evicts
  * a random key; volatile-ttl the sampled key nearest to expiring; volatile-* only consider keys
  * with a TTL. noeviction evicts nothing: commands that may grow memory get OOM.
  *
@@ -126,9 +126,10 @@ public final class Evictor {
         return false;
     }
 
-    private static boolean better(String policy, DbEntry e, DbEntry best) {
+    private boolean better(String policy, DbEntry e, DbEntry best) {
         if (policy.equals("volatile-ttl")) return e.expireAt() < best.expireAt();
-        return e.accessClock() < best.accessClock(); // lru, and lfu approximated by lru
+        if (policy.endsWith("-lfu")) return keyspace.frequency(e) < keyspace.frequency(best);
+        return e.accessClock() < best.accessClock();
     }
 
     private long gcCount() {

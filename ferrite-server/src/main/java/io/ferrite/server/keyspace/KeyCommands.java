@@ -425,7 +425,6 @@ public final class KeyCommands {
     /** Redis shares the integer objects 0..9999, which report this reference count. */
     private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
     private static final int SHARED_INTEGERS = 10_000;
-    private static final int LFU_INIT_VAL = 5;
 
     static void objectEncoding(Client c) {
         DbEntry e = c.db().peek(c.arg(2));
@@ -463,10 +462,6 @@ public final class KeyCommands {
         c.reply().integer(Math.max(0, Clock.seconds() - e.accessClock()));
     }
 
-    /**
-     * No per-key access counter is kept (it would cost every key 8 bytes); this reports the
-     * counter Redis gives a new key, decayed by one per idle minute as Redis's LFU decays.
-     */
     static void objectFreq(Client c) {
         DbEntry e = c.db().peek(c.arg(2));
         if (e == null) {
@@ -474,12 +469,11 @@ public final class KeyCommands {
             return;
         }
         if (!lfuPolicy(c)) throw NO_LFU;
-        long idleMinutes = Math.max(0, Clock.seconds() - e.accessClock()) / 60;
-        c.reply().integer(Math.max(0, LFU_INIT_VAL - idleMinutes));
+        c.reply().integer(c.server().keyspace().frequency(e));
     }
 
     private static boolean lfuPolicy(Client c) {
-        return c.server().config().maxmemoryPolicy.value().contains("lfu");
+        return c.server().keyspace().lfu();
     }
 
     private static final String[] OBJECT_HELP = {
@@ -554,7 +548,10 @@ public final class KeyCommands {
             return;
         }
         DbEntry e = db.set(key, value, ttl == 0 ? DbEntry.NO_EXPIRE : ttl);
-        if (idle >= 0) e.accessClock = (int) Math.max(Integer.MIN_VALUE, Clock.seconds() - idle);
+        // As Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under any other.
+        boolean lfu = c.server().keyspace().lfu();
+        if (freq >= 0 && lfu) c.server().keyspace().frequency(e, (int) freq);
+        if (idle >= 0 && !lfu) e.accessClock = (int) Math.max(Integer.MIN_VALUE, Clock.seconds() - idle);
         c.reply().ok();
     }
 }

@@ -1,5 +1,6 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.exec.CommandThread;
 import io.ferrite.server.exec.CounterBlock;
 import java.lang.invoke.MethodHandles;
@@ -19,6 +20,12 @@ public final class Keyspace {
     private final Database[] databases;
     private final KeyspaceStats stats;
     private volatile ReadyKeys readyKeys;
+    // The configuration that says LRU or LFU (null: LRU, for tools without a server); the policy
+    // string last seen and whether it is an -lfu one travel together in one immutable record.
+    private volatile FerriteConfig config;
+    private AccessMode accessMode = new AccessMode("", false);
+
+    private record AccessMode(String policy, boolean lfu) {}
 
     /** A keyspace with counters of its own (tools and benchmarks without a server). */
     public Keyspace(int shardCount, int databaseCount) {
@@ -39,6 +46,47 @@ public final class Keyspace {
     }
 
     public KeyspaceStats stats() { return stats; }
+
+    /** Follows maxmemory-policy for access tracking: LRU seconds, or LFU counters under -lfu. */
+    public void config(FerriteConfig config) { this.config = config; }
+
+    /** True while an -lfu maxmemory-policy is selected: entries carry {@link Lfu} counters. */
+    public boolean lfu() {
+        FerriteConfig c = config;
+        if (c == null) return false;
+        String policy = c.maxmemoryPolicy.value();
+        AccessMode m = accessMode;
+        if (m.policy() != policy) accessMode = m = new AccessMode(policy, policy.endsWith("-lfu"));
+        return m.lfu();
+    }
+
+    /** The access field of a new entry. */
+    int freshAccess() {
+        return lfu() ? Lfu.fresh() : Clock.seconds();
+    }
+
+    /** Records an access: the LRU second, or one LFU hit. */
+    void accessed(DbEntry e) {
+        if (lfu()) {
+            FerriteConfig c = config;
+            e.accessClock = Lfu.accessed(e.accessClock, c.param("lfu-log-factor").longValue(),
+                    c.param("lfu-decay-time").longValue());
+            return;
+        }
+        int now = Clock.seconds();
+        if (e.accessClock != now) e.accessClock = now; // reads within a second leave the entry's line clean
+    }
+
+    /** The LFU counter of an entry as OBJECT FREQ shows it (decayed, not touched). */
+    public int frequency(DbEntry e) {
+        FerriteConfig c = config;
+        return Lfu.counter(e.accessClock, c == null ? 1 : c.param("lfu-decay-time").longValue());
+    }
+
+    /** Sets the LFU counter of an entry (RESTORE ... FREQ). */
+    public void frequency(DbEntry e, int counter) {
+        e.accessClock = Lfu.withCounter(counter);
+    }
 
     /** Installs the listener for keys that blocked clients may wait on (the blocking subsystem). */
     public void readyKeys(ReadyKeys listener) { this.readyKeys = listener; }
