@@ -101,8 +101,8 @@ public final class CommandCommands {
     private static void collect(CommandSpec cmd, String filter, String arg, long aclBit, List<String> out) {
         boolean keep = filter == null
                 || (filter.equals("aclcat") && (cmd.aclCategories() & aclBit) != 0)
-                || (filter.equals("pattern") && Glob.matches(arg, cmd.fullName()));
-        // FILTERBY MODULE: no modules exist, so nothing matches.
+                || (filter.equals("pattern") && Glob.matches(arg, cmd.fullName()))
+                || (filter.equals("module") && arg.equalsIgnoreCase(String.valueOf(ModuleCommands.moduleOf(cmd))));
         if (keep) out.add(cmd.fullName());
     }
 

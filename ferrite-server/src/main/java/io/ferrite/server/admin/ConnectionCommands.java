@@ -157,6 +157,7 @@ public final class ConnectionCommands {
         w.bulk("role");
         w.bulk("master");
         w.bulk("modules");
-        w.emptyArray();
+        w.array(1);
+        ModuleCommands.describe(w);
     }
 }

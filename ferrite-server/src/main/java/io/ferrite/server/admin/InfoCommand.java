@@ -80,7 +80,7 @@ public final class InfoCommand {
         if (out.begin("Replication", "replication")) replication(out, server);
         if (out.begin("CPU", "cpu")) cpu(out);
         if (out.begin("Modules", "module_list", "modules")) {
-            // No modules are loaded.
+            out.field("module", ModuleCommands.infoLine()); // TS.* is built in: see ModuleCommands
         }
         if (out.begin("Commandstats", "commandstats")) commandStats(out, server);
         if (out.begin("Errorstats", "errorstats")) errorStats(out, server);

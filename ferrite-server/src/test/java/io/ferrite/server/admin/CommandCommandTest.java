@@ -121,6 +121,8 @@ class CommandCommandTest {
                     .contains("ping", "client|list", "command|info").doesNotContain("get", "config|get");
             assertThat(j.commandListFilterBy(CommandListFilterByParams.commandListFilterByParams().filterByAclCat("nocat"))).isEmpty();
             assertThat(j.commandListFilterBy(CommandListFilterByParams.commandListFilterByParams().filterByModule("x"))).isEmpty();
+            assertThat(j.commandListFilterBy(CommandListFilterByParams.commandListFilterByParams().filterByModule("timeseries")))
+                    .contains("ts.add", "ts.range", "ts.mrange", "ts.info").allMatch(n -> n.startsWith("ts."));
         }
     }
 

@@ -60,7 +60,9 @@ class ConnectionCommandsTest {
             long id = clientId(r);
             assertThat(call(r, "HELLO", "3")).isEqualTo("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$"
                     + Version.REDIS.length() + "\r\n" + Version.REDIS + "\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:" + id
-                    + "\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n");
+                    + "\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*1\r\n"
+                    + "%4\r\n$4\r\nname\r\n$10\r\ntimeseries\r\n$3\r\nver\r\n:11200\r\n$4\r\npath\r\n$7\r\nbuiltin\r\n"
+                    + "$4\r\nargs\r\n*0\r\n");
             assertThat(call(r, "CLIENT", "GETNAME")).isEqualTo("_\r\n");
             assertThat(clientField(r, "resp")).isEqualTo("3");
         }
