@@ -53,6 +53,7 @@ public final class FerriteServer implements AutoCloseable {
 
     private final FerriteConfig config;
     private final Keyspace keyspace;
+    private final io.ferrite.server.admin.LatencyMonitor latencyMonitor;
     private final CommandTable commandTable;
     private final ClientRegistry clients = new ClientRegistry();
     // INFO's hot counters, bumped per command without atomics (see CounterBlock).
@@ -77,6 +78,7 @@ public final class FerriteServer implements AutoCloseable {
         this.commandTable = buildCommandTable();
         commandTable.countInto(counters);
         this.slowLog = new SlowLog(config);
+        this.latencyMonitor = new io.ferrite.server.admin.LatencyMonitor(config);
         byte[] id = new byte[20];
         ThreadLocalRandom.current().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
@@ -154,6 +156,8 @@ public final class FerriteServer implements AutoCloseable {
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
+    /** Latency events of commands slower than latency-monitor-threshold (LATENCY LATEST/HISTORY). */
+    public io.ferrite.server.admin.LatencyMonitor latencyMonitor() { return latencyMonitor; }
     /** Which event loop (from 0) runs the connections registered on loop; -1 if none of ours. */
     public int eventLoopIndex(io.netty.util.concurrent.EventExecutor loop) { return net.loopIndex(loop); }
 

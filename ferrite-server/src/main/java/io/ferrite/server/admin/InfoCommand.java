@@ -84,9 +84,7 @@ public final class InfoCommand {
         }
         if (out.begin("Commandstats", "commandstats")) commandStats(out, server);
         if (out.begin("Errorstats", "errorstats")) errorStats(out, server);
-        if (out.begin("Latencystats", "latencystats")) {
-            // Ferrite keeps no per-command latency histograms (yet): the section is empty.
-        }
+        if (out.begin("Latencystats", "latencystats")) LatencyCommands.info(out, server);
         if (out.begin("Cluster", "cluster")) out.field("cluster_enabled", 0);
         if (out.begin("Keyspace", "keyspace")) keyspace(out, server);
         return out.text();
@@ -378,7 +376,7 @@ public final class InfoCommand {
     // ---------------------------------------------------------------- helpers
 
     /** Builds the text: a header per section, a blank line between sections. */
-    private static final class Sections {
+    static final class Sections {
         private final StringBuilder sb = new StringBuilder(4096);
         private final Set<String> wanted;
         private final boolean all;
@@ -407,7 +405,7 @@ public final class InfoCommand {
     }
 
     /** INFO values must not contain the characters that delimit it. */
-    private static String safe(String s) {
+    static String safe(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);

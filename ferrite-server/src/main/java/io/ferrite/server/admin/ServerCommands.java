@@ -22,6 +22,7 @@ public final class ServerCommands {
     public static void register(CommandTable.Builder t) {
         MemoryCommands.register(t);
         ModuleCommands.register(t);
+        LatencyCommands.register(t);
         t.group("server");
         t.add("dbsize", 1, "readonly fast lock_all", "@keyspace", 0, 0, 0, ServerCommands::dbsize,
                 "Counts the keys of the current database.");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import io.ferrite.server.exec.Counter;
 import io.ferrite.server.exec.CounterBlock;
+import io.ferrite.server.exec.LatencyHistogram;
 
 /**
  * One entry of the command table: what Redis keeps in struct redisCommand. Arity counts the
@@ -40,6 +41,7 @@ public final class CommandSpec {
     private static final CounterBlock UNBOUND = new CounterBlock();
     Counter calls = UNBOUND.counter();
     Counter microseconds = UNBOUND.counter();
+    LatencyHistogram latency = new LatencyHistogram(UNBOUND); // INFO latencystats, LATENCY HISTOGRAM
     final LongAdder rejectedCalls = new LongAdder();
     final LongAdder failedCalls = new LongAdder();
 
@@ -98,11 +100,16 @@ public final class CommandSpec {
     void countInto(CounterBlock block) {
         calls = block.counter();
         microseconds = block.counter();
+        latency = new LatencyHistogram(block);
     }
+
+    /** Calls per latency bucket since the last reset (see {@link LatencyHistogram}). */
+    public long[] latencyCounts() { return latency.counts(); }
 
     public void resetStats() {
         calls.reset();
         microseconds.reset();
+        latency.reset();
         rejectedCalls.reset();
         failedCalls.reset();
     }

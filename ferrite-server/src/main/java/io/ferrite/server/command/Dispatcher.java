@@ -40,6 +40,8 @@ public final class Dispatcher {
     private final Keyspace keyspace;
     private final ServerStats stats;
     private final SlowLog slowLog;
+    private final io.ferrite.server.config.ConfigParam latencyTracking;
+    private final io.ferrite.server.admin.LatencyMonitor latencyMonitor;
     private final Monitors monitors;
     private BlockedClients blocking;
     private final WatchedKeys watchedKeys;
@@ -62,6 +64,8 @@ public final class Dispatcher {
         this.keyspace = server.keyspace();
         this.stats = server.stats();
         this.slowLog = server.slowLog();
+        this.latencyTracking = server.config().latencyTracking;
+        this.latencyMonitor = server.latencyMonitor();
         this.monitors = server.monitors();
         this.maxmemory = server.config().maxmemory;
         this.evictor = server.evictor();
@@ -280,7 +284,8 @@ public final class Dispatcher {
         } finally {
             CommandThread.commandEnded(); // the remembered key hash is valid within one command only
         }
-        long micros = ((clock != null ? clock.commandEnd() : System.nanoTime()) - start) / 1000;
+        long nanos = (clock != null ? clock.commandEnd() : System.nanoTime()) - start;
+        long micros = nanos / 1000;
         // Like Redis, a run that parked the client is not a call; the run that serves it is.
         // Monitors see the command once, when it first ran (and blocked).
         if (c.isBlocked() && (!c.serving() || c.reblocked())) {
@@ -289,6 +294,8 @@ public final class Dispatcher {
         }
         cmd.calls.increment();
         cmd.microseconds.add(micros);
+        if (latencyTracking.boolValue()) cmd.latency.record(nanos);
+        latencyMonitor.commandRan(cmd.has(CommandFlags.FAST), micros);
         if (failed) cmd.failedCalls.increment();
         stats.commandsProcessed.increment();
         c.lastCommand(cmd.fullName);

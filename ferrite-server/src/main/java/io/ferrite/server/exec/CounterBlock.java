@@ -38,6 +38,22 @@ public final class CounterBlock {
         return new Counter(this, size.getAndIncrement());
     }
 
+    /** The first index of n new adjacent cells (a histogram's buckets), all zero. */
+    int cells(int n) {
+        return size.getAndAdd(n);
+    }
+
+    /** Adds to out[i] the sum of cell first + i over every thread, for i below out.length. */
+    void sumInto(int first, long[] out) {
+        synchronized (this) {
+            for (int i = 0; i < out.length && first + i < shared.length; i++) out[i] += shared[first + i];
+        }
+        for (CommandThread t : threads) {
+            long[] cells = (long[]) CELLS.getAcquire(t);
+            for (int i = 0; i < out.length && first + i < cells.length; i++) out[i] += (long) LONGS.getOpaque(cells, first + i);
+        }
+    }
+
     void add(int index, long delta) {
         if (Thread.currentThread() instanceof CommandThread t && t.counterBlock == this) {
             long[] cells = t.counterCells;

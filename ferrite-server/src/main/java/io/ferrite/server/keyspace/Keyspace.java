@@ -1,5 +1,6 @@
 package io.ferrite.server.keyspace;
 
+import io.ferrite.server.config.ConfigParam;
 import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.exec.CommandThread;
 import io.ferrite.server.exec.CounterBlock;
@@ -23,6 +24,7 @@ public final class Keyspace {
     // The configuration that says LRU or LFU (null: LRU, for tools without a server); the policy
     // string last seen and whether it is an -lfu one travel together in one immutable record.
     private volatile FerriteConfig config;
+    private volatile ConfigParam lfuLogFactor, lfuDecayTime;
     private AccessMode accessMode = new AccessMode("", false);
 
     private record AccessMode(String policy, boolean lfu) {}
@@ -48,7 +50,11 @@ public final class Keyspace {
     public KeyspaceStats stats() { return stats; }
 
     /** Follows maxmemory-policy for access tracking: LRU seconds, or LFU counters under -lfu. */
-    public void config(FerriteConfig config) { this.config = config; }
+    public void config(FerriteConfig config) {
+        lfuLogFactor = config.param("lfu-log-factor");
+        lfuDecayTime = config.param("lfu-decay-time");
+        this.config = config;
+    }
 
     /** True while an -lfu maxmemory-policy is selected: entries carry {@link Lfu} counters. */
     public boolean lfu() {
@@ -68,9 +74,7 @@ public final class Keyspace {
     /** Records an access: the LRU second, or one LFU hit. */
     void accessed(DbEntry e) {
         if (lfu()) {
-            FerriteConfig c = config;
-            e.accessClock = Lfu.accessed(e.accessClock, c.param("lfu-log-factor").longValue(),
-                    c.param("lfu-decay-time").longValue());
+            e.accessClock = Lfu.accessed(e.accessClock, lfuLogFactor.longValue(), lfuDecayTime.longValue());
             return;
         }
         int now = Clock.seconds();
@@ -79,8 +83,8 @@ public final class Keyspace {
 
     /** The LFU counter of an entry as OBJECT FREQ shows it (decayed, not touched). */
     public int frequency(DbEntry e) {
-        FerriteConfig c = config;
-        return Lfu.counter(e.accessClock, c == null ? 1 : c.param("lfu-decay-time").longValue());
+        ConfigParam decay = lfuDecayTime;
+        return Lfu.counter(e.accessClock, decay == null ? 1 : decay.longValue());
     }
 
     /** Sets the LFU counter of an entry (RESTORE ... FREQ). */
