@@ -87,6 +87,7 @@ public final class FerriteServer implements AutoCloseable {
         dispatcher.blocking(blockedClients);
         this.pubSub = new PubSub(this); // also installs the keyspace-notification hooks
         this.activeExpiry = new ActiveExpiry(keyspace, config.hz::intValue);
+        activeExpiry.cycleMillis(ms -> latencyMonitor.sample("expire-cycle", ms));
         this.net = new NetServer(this, dispatcher);
     }
 

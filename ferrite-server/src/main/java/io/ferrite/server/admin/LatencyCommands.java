@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * LATENCY HISTOGRAM / LATEST / HISTORY / RESET / HELP, and INFO latencystats. Per-command
  * distributions come from each command's {@link LatencyHistogram} (latency-tracking), events
- * from the {@link LatencyMonitor} (latency-monitor-threshold). DOCTOR and GRAPH are not offered.
+ * from the {@link LatencyMonitor} (latency-monitor-threshold). GRAPH is not offered.
  */
 public final class LatencyCommands {
     private LatencyCommands() {}
@@ -28,6 +28,7 @@ public final class LatencyCommands {
                 .sub("latest", 2, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::latest)
                 .sub("history", 3, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::history)
                 .sub("reset", -2, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::reset)
+                .sub("doctor", 2, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::doctor)
                 .sub("help", 2, "loading stale", LatencyCommands::help);
     }
 
@@ -125,9 +126,16 @@ public final class LatencyCommands {
         c.reply().integer(c.server().latencyMonitor().reset(names));
     }
 
+    /** LATENCY DOCTOR: a verbatim text report (Ferrite's own wording, not Redis's). */
+    static void doctor(Client c) {
+        c.reply().verbatim("txt", c.server().latencyMonitor().report());
+    }
+
     static void help(Client c) {
         String[] lines = {
                 "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "DOCTOR",
+                "    Return a human readable latency analysis report.",
                 "HISTORY <event>",
                 "    Return time-latency samples for the <event> class.",
                 "LATEST",

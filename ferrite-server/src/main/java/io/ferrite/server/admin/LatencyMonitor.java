@@ -37,9 +37,47 @@ public final class LatencyMonitor {
 
     /** Called for every command with its duration; one read of the threshold when it is off. */
     public void commandRan(boolean fast, long micros) {
+        sample(fast ? "fast-command" : "command", micros / 1000);
+    }
+
+    /** Records millis for event (e.g. "expire-cycle") when it reaches latency-monitor-threshold. */
+    public void sample(String event, long millis) {
         long limit = threshold.longValue();
-        if (limit <= 0 || micros / 1000 < limit) return;
-        add(fast ? "fast-command" : "command", micros / 1000, System.currentTimeMillis() / 1000);
+        if (limit <= 0 || millis < limit) return;
+        add(event, millis, System.currentTimeMillis() / 1000);
+    }
+
+    /** LATENCY DOCTOR: a plain report of every event's samples, and what to look at. */
+    synchronized String report() {
+        StringBuilder sb = new StringBuilder();
+        if (events.isEmpty()) {
+            sb.append("No latency events recorded");
+            sb.append(threshold.longValue() <= 0
+                    ? ": the latency monitor is off. Set latency-monitor-threshold to a number of milliseconds"
+                        + " to record commands and expire cycles that take at least that long.\n"
+                    : " at or above latency-monitor-threshold (" + threshold.longValue() + " ms).\n");
+            return sb.toString();
+        }
+        sb.append("Latency events at or above latency-monitor-threshold (").append(threshold.longValue()).append(" ms):\n");
+        int n = 1;
+        for (Map.Entry<String, Event> e : events.entrySet()) {
+            long sum = 0;
+            for (Sample s : e.getValue().samples) sum += s.millis();
+            int count = e.getValue().samples.size();
+            sb.append(n++).append(". ").append(e.getKey()).append(": ").append(count).append(" sample(s), average ")
+                    .append(count == 0 ? 0 : sum / count).append(" ms, worst ").append(e.getValue().max).append(" ms.\n");
+        }
+        sb.append("\n");
+        if (events.containsKey("command") || events.containsKey("fast-command")) {
+            sb.append("- Slow commands: SLOWLOG GET lists them with their arguments, INFO latencystats and LATENCY")
+                    .append(" HISTOGRAM show each command's distribution. Commands over large values (KEYS, SMEMBERS,")
+                    .append(" LRANGE 0 -1, SORT, scripts) hold their shard for their whole run.\n");
+        }
+        if (events.containsKey("expire-cycle")) {
+            sb.append("- Expire cycles: many keys expiring at the same moment make the active expiry cycle long;")
+                    .append(" spread TTLs with some jitter.\n");
+        }
+        return sb.toString();
     }
 
     synchronized void add(String name, long millis, long second) {

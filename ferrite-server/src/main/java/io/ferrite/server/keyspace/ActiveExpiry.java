@@ -23,6 +23,7 @@ public final class ActiveExpiry implements Runnable {
     private volatile boolean running = true;
     private volatile boolean enabled = true; // DEBUG SET-ACTIVE-EXPIRE
     private final Thread thread;
+    private volatile java.util.function.LongConsumer cycleMillis = ms -> {};
 
     public ActiveExpiry(Keyspace keyspace, IntSupplier hz) {
         this.keyspace = keyspace;
@@ -31,6 +32,9 @@ public final class ActiveExpiry implements Runnable {
     }
 
     public void start() { thread.start(); }
+
+    /** Receives each cycle's duration in milliseconds (the latency monitor's expire-cycle event). */
+    public void cycleMillis(java.util.function.LongConsumer listener) { this.cycleMillis = listener; }
 
     /** DEBUG SET-ACTIVE-EXPIRE 0|1: turns the cycle off (lazy expiry only) or on. */
     public void enabled(boolean on) { this.enabled = on; }
@@ -46,7 +50,10 @@ public final class ActiveExpiry implements Runnable {
             int rate = Math.max(1, Math.min(500, hz.getAsInt()));
             long periodNanos = 1_000_000_000L / rate;
             long start = System.nanoTime();
-            if (enabled) cycle(start + periodNanos / 4);
+            if (enabled) {
+                cycle(start + periodNanos / 4);
+                cycleMillis.accept((System.nanoTime() - start) / 1_000_000);
+            }
             long sleep = periodNanos - (System.nanoTime() - start);
             if (sleep > 0) {
                 try {

@@ -99,10 +99,13 @@ class LatencyCommandsTest {
             assertThat(event.get(3)).isEqualTo(event.get(2));
             List<?> history = (List<?>) Replies.send(j, "LATENCY", "HISTORY", "command");
             assertThat(history).hasSize(1);
+            String doctor = (String) Replies.send(j, "LATENCY", "DOCTOR");
+            assertThat(doctor).contains("command: 1 sample(s)").contains("SLOWLOG GET");
             assertThat(Replies.send(j, "LATENCY", "RESET", "nosuchevent")).isEqualTo(0L);
             assertThat(Replies.send(j, "LATENCY", "RESET")).isEqualTo(1L);
             assertThat(Replies.send(j, "LATENCY", "LATEST")).isEqualTo(List.of());
             assertThat(Replies.send(j, "LATENCY", "HISTORY", "command")).isEqualTo(List.of());
+            assertThat((String) Replies.send(j, "LATENCY", "DOCTOR")).startsWith("No latency events recorded at or above");
         }
     }
 }
