@@ -54,6 +54,7 @@ public final class FerriteServer implements AutoCloseable {
     private final FerriteConfig config;
     private final Keyspace keyspace;
     private final io.ferrite.server.admin.LatencyMonitor latencyMonitor;
+    private final io.ferrite.server.blocking.ClientPause clientPause;
     private final CommandTable commandTable;
     private final ClientRegistry clients = new ClientRegistry();
     // INFO's hot counters, bumped per command without atomics (see CounterBlock).
@@ -75,6 +76,8 @@ public final class FerriteServer implements AutoCloseable {
         this.config = config;
         this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue(), counters);
         keyspace.config(config); // LRU or LFU access tracking follows maxmemory-policy
+        this.clientPause = new io.ferrite.server.blocking.ClientPause(keyspace,
+                (argv, argc) -> io.ferrite.server.scripting.ScriptWrites.mayWrite(this, argv, argc));
         this.commandTable = buildCommandTable();
         commandTable.countInto(counters);
         this.slowLog = new SlowLog(config);
@@ -157,6 +160,8 @@ public final class FerriteServer implements AutoCloseable {
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
+    /** CLIENT PAUSE state and the clients it postponed. */
+    public io.ferrite.server.blocking.ClientPause clientPause() { return clientPause; }
     /** Latency events of commands slower than latency-monitor-threshold (LATENCY LATEST/HISTORY). */
     public io.ferrite.server.admin.LatencyMonitor latencyMonitor() { return latencyMonitor; }
     /** Which event loop (from 0) runs the connections registered on loop; -1 if none of ours. */

@@ -30,6 +30,8 @@ public final class ClientCommands {
                 .sub("no-evict", 3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::noEvict)
                 .sub("no-touch", 3, "noscript loading stale", "@connection", 0, 0, 0, ClientCommands::noTouch)
                 .sub("unblock", -3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::unblock)
+                .sub("pause", -3, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::pause)
+                .sub("unpause", 2, "admin noscript loading stale", "@connection", 0, 0, 0, ClientCommands::unpause)
                 .sub("help", 2, "loading stale", "@connection", 0, 0, 0, ClientCommands::help);
     }
 
@@ -160,6 +162,31 @@ public final class ClientCommands {
         };
     }
 
+    /** CLIENT PAUSE timeout [WRITE|ALL] */
+    static void pause(Client c) {
+        if (c.argc() > 4) throw CommandError.SYNTAX;
+        long timeout;
+        try {
+            timeout = Numbers.parseLong(c.arg(2));
+        } catch (CommandError e) {
+            throw new CommandError("ERR timeout is not an integer or out of range");
+        }
+        if (timeout < 0) throw new CommandError("ERR timeout is negative");
+        boolean all = true;
+        if (c.argc() == 4) {
+            String mode = new String(c.arg(3), java.nio.charset.StandardCharsets.UTF_8);
+            if (mode.equalsIgnoreCase("write")) all = false;
+            else if (!mode.equalsIgnoreCase("all")) throw CommandError.SYNTAX;
+        }
+        c.server().clientPause().pause(timeout, all, c);
+        c.reply().ok();
+    }
+
+    static void unpause(Client c) {
+        c.server().clientPause().unpause();
+        c.reply().ok();
+    }
+
     /** One CLIENT LIST line. */
     static String describe(Client x, Client asker) {
         long now = System.currentTimeMillis();
@@ -260,6 +287,8 @@ public final class ClientCommands {
                 "    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
                 "LIST [options ...]", "    Return information about client connections. Options:",
                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+                "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+                "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
                 "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
                 "SETINFO <option> <value>", "    Set client meta attr. Options are:",

@@ -136,7 +136,7 @@ public final class InfoCommand {
         o.field("maxclients", s.config().maxclients.longValue());
         o.field("client_recent_max_input_buffer", 0);
         o.field("client_recent_max_output_buffer", 0);
-        o.field("blocked_clients", s.blockedClients().blockedCount());
+        o.field("blocked_clients", s.blockedClients().blockedCount() + s.clientPause().postponedCount());
         o.field("tracking_clients", 0);
         o.field("clients_in_timeout_table", 0);
         o.field("total_blocking_keys", s.blockedClients().blockingKeys());

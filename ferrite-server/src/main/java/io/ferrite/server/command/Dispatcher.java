@@ -40,6 +40,7 @@ public final class Dispatcher {
     private final Keyspace keyspace;
     private final ServerStats stats;
     private final SlowLog slowLog;
+    private final io.ferrite.server.blocking.ClientPause clientPause;
     private final io.ferrite.server.config.ConfigParam latencyTracking;
     private final io.ferrite.server.admin.LatencyMonitor latencyMonitor;
     private final Monitors monitors;
@@ -64,6 +65,7 @@ public final class Dispatcher {
         this.keyspace = server.keyspace();
         this.stats = server.stats();
         this.slowLog = server.slowLog();
+        this.clientPause = server.clientPause();
         this.latencyTracking = server.config().latencyTracking;
         this.latencyMonitor = server.latencyMonitor();
         this.monitors = server.monitors();
@@ -167,7 +169,12 @@ public final class Dispatcher {
                 return;
             }
         }
-        // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
+        // CLIENT PAUSE: the command waits, unrun, until the pause ends (one volatile read otherwise).
+        if (clientPause.postpones(c, cmd)) {
+            clientPause.postpone(c);
+            return;
+        }
+                // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
         MultiState multi = c.multiState();
         if (multi != null) {
             if (multi.active()) {

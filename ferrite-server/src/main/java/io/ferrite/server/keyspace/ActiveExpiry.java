@@ -50,7 +50,7 @@ public final class ActiveExpiry implements Runnable {
             int rate = Math.max(1, Math.min(500, hz.getAsInt()));
             long periodNanos = 1_000_000_000L / rate;
             long start = System.nanoTime();
-            if (enabled) {
+            if (enabled && !keyspace.expiryPaused()) {
                 cycle(start + periodNanos / 4);
                 cycleMillis.accept((System.nanoTime() - start) / 1_000_000);
             }

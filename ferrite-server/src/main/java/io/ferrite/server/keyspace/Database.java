@@ -86,6 +86,7 @@ public final class Database {
         DbEntry e = t.find(key, h);
         if (e == null) return null;
         if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
+            if (keyspace.expiryPaused()) return null; // CLIENT PAUSE: missing, but not deleted yet
             t.remove(e);
             stats.expiredKeys.increment();
             expiredEvent(e.key);
@@ -102,6 +103,7 @@ public final class Database {
         DbEntry e = t.find(key, h);
         if (e == null) return null;
         if (e.expireAt != DbEntry.NO_EXPIRE && e.expireAt <= Clock.now()) {
+            if (keyspace.expiryPaused()) return null; // CLIENT PAUSE: missing, but not deleted yet
             t.remove(e);
             stats.expiredKeys.increment();
             expiredEvent(e.key);

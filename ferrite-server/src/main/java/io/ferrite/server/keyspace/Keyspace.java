@@ -49,6 +49,13 @@ public final class Keyspace {
 
     public KeyspaceStats stats() { return stats; }
 
+    // CLIENT PAUSE pauses expiry: expired keys read as missing but stay until the pause ends.
+    private volatile boolean expiryPaused;
+
+    public void expiryPaused(boolean on) { expiryPaused = on; }
+
+    public boolean expiryPaused() { return expiryPaused; }
+
     /** Follows maxmemory-policy for access tracking: LRU seconds, or LFU counters under -lfu. */
     public void config(FerriteConfig config) {
         lfuLogFactor = config.param("lfu-log-factor");

@@ -79,8 +79,23 @@ public final class Client {
     /** Parks this client while its current command runs on the scripting thread. */
     public void parkForScript() { onScriptThread = true; }
 
-    /** Parked: blocked on keys or running on the scripting thread; its reply comes later. */
-    public boolean isParked() { return waiter != null || onScriptThread; }
+    // CLIENT PAUSE: set by the pause when it parks this client's command unrun, cleared on this
+    // client's loop when the command runs again.
+    private volatile boolean postponed;
+
+    public void postpone() { postponed = true; }
+
+    public boolean isPostponed() { return postponed; }
+
+    void resumePostponed() { postponed = false; }
+
+    /** The pause ended: runs the postponed command on this client's loop, then its pending input. */
+    public void rerunPostponed() {
+        channel.eventLoop().execute(handler::rerun);
+    }
+
+    /** Parked: blocked on keys, running on the scripting thread or postponed by CLIENT PAUSE; its reply comes later. */
+    public boolean isParked() { return waiter != null || onScriptThread || postponed; }
     public FerriteServer server() { return server; }
     public Channel channel() { return channel; }
     public RespWriter reply() { return reply; }

@@ -143,6 +143,29 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** On this loop: the CLIENT PAUSE that postponed the current command ended; run it and go on. */
+    void rerun() {
+        if (ctx == null || !ctx.channel().isActive()) return;
+        client.resumePostponed();
+        if (output == null) output = ctx.alloc().ioBuffer(256);
+        RespWriter w = client.reply();
+        w.target(output);
+        CommandClock clock = CommandThread.currentClock();
+        if (clock != null) clock.beginBatch();
+        try {
+            dispatcher.execute(client);
+            if (w.target() != output) output = w.target();
+        } finally {
+            if (clock != null) clock.endBatch();
+        }
+        if (!client.isParked()) {
+            client.decoder.clearArgs();
+            processInput(ctx);
+        }
+        flush(ctx);
+        if (client.closeAfterReply()) ctx.close();
+    }
+
     /** On this loop: a parked command was served or timed out; send its reply and go on. */
     void resume(ByteBuf reply) {
         if (ctx == null || !ctx.channel().isActive()) {
@@ -201,6 +224,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             var waiter = client.waiter();
             if (waiter != null) server.blockedClients().disconnected(waiter);
             server.clients().remove(client);
+            server.clientPause().disconnected(client);
             server.monitors().remove(client);
             server.pubSub().disconnected(client); // drop its subscriptions from the shared registry
             server.onDisconnect(client);

@@ -39,10 +39,10 @@ public final class PubSubCommands {
         t.add("unsubscribe", -1, "pubsub noscript loading stale", "@pubsub", 0, 0, 0, PubSubCommands::unsubscribe);
         t.add("psubscribe", -2, "pubsub noscript loading stale", "@pubsub", 0, 0, 0, PubSubCommands::psubscribe);
         t.add("punsubscribe", -1, "pubsub noscript loading stale", "@pubsub", 0, 0, 0, PubSubCommands::punsubscribe);
-        t.add("publish", 3, "pubsub loading stale fast", "@pubsub", 0, 0, 0, PubSubCommands::publish);
+        t.add("publish", 3, "pubsub loading stale fast may_replicate", "@pubsub", 0, 0, 0, PubSubCommands::publish);
         t.add("ssubscribe", -2, "pubsub noscript loading stale", "@pubsub", 1, -1, 1, PubSubCommands::ssubscribe);
         t.add("sunsubscribe", -1, "pubsub noscript loading stale", "@pubsub", 1, -1, 1, PubSubCommands::sunsubscribe);
-        t.add("spublish", 3, "pubsub loading stale fast", "@pubsub", 1, 1, 1, PubSubCommands::spublish);
+        t.add("spublish", 3, "pubsub loading stale fast may_replicate", "@pubsub", 1, 1, 1, PubSubCommands::spublish);
         t.container("pubsub", -2, "", "")
                 .sub("channels", -2, "pubsub loading stale", "@pubsub", 0, 0, 0, PubSubCommands::channels)
                 .sub("numsub", -2, "pubsub loading stale", "@pubsub", 0, 0, 0, PubSubCommands::numsub)

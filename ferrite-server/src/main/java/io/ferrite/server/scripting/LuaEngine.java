@@ -481,10 +481,12 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
             return failWith(Dispatcher.OOM.getMessage(), raise);
         }
         if ((cmd.flags() & SIDE_EFFECTS) != 0) hook.migrateAt(0); // from here on it can only run to its end
-        if (cmd.has(CommandFlags.WRITE)) {
-            if (readOnly) return fail("Write commands are not allowed from read-only scripts.", raise);
-            wrote = true;
+        // As Redis 7.2, a read-only script may not run may-replicate commands (PUBLISH, PFCOUNT)
+        // either: so it may run during CLIENT PAUSE WRITE.
+        if (readOnly && (cmd.has(CommandFlags.WRITE) || cmd.has(CommandFlags.MAY_REPLICATE))) {
+            return fail("Write commands are not allowed from read-only scripts.", raise);
         }
+        if (cmd.has(CommandFlags.WRITE)) wrote = true;
         ByteBuf out = c.reply().target();
         int mark = out.writerIndex();
         int proto = c.protocol();

@@ -19,7 +19,7 @@ import java.util.ArrayList;
  */
 public final class MultiState {
     /** A command accepted after MULTI, run by EXEC. */
-    record Queued(CommandSpec spec, byte[][] argv) {}
+    public record Queued(CommandSpec spec, byte[][] argv) {}
 
     /**
      * A watched key of database db; entry: the live entry it had at WATCH time, null when it
@@ -55,6 +55,9 @@ public final class MultiState {
         for (Queued q : queued) if (q.spec().has(io.ferrite.server.command.CommandFlags.DENYOOM)) return true;
         return false;
     }
+
+    /** The queued commands, in order (read under the client's own loop or with the client parked). */
+    public java.util.List<Queued> queued() { return java.util.Collections.unmodifiableList(queued); }
 
     /** Leaves MULTI and forgets the queue (the watches are dropped separately, under locks). */
     void endMulti() {

@@ -327,7 +327,7 @@ class ConnectionCommandsTest {
             String help = call(r, "CLIENT", "HELP");
             assertThat(help).startsWith("*").contains("+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
                     .contains("+KILL <ip:port>\r\n").endsWith("+HELP\r\n+    Print this help.\r\n");
-            assertThat(call(r, "CLIENT", "PAUSE", "10")).isEqualTo("-ERR unknown subcommand 'PAUSE'. Try CLIENT HELP.\r\n");
+            assertThat(call(r, "CLIENT", "TRACKING", "on")).isEqualTo("-ERR unknown subcommand 'TRACKING'. Try CLIENT HELP.\r\n");
         }
     }
 }

@@ -102,6 +102,11 @@ class ScriptingCommandsTest {
         String flagged = "#!lua flags=no-writes\nreturn redis.call('set','k','v')";
         assertThat(eval(flagged, "0")).startsWith("-ERR Write commands are not allowed from read-only scripts.");
         assertThat(cmd("EVAL_RO", "return redis.call('get','k')", "0")).isEqualTo("$-1\r\n");
+        // May-replicate commands count as writes there, as in Redis 7.2 (so CLIENT PAUSE WRITE lets RO scripts run).
+        assertThat(cmd("EVAL_RO", "return redis.call('publish','ch','msg')", "0"))
+                .startsWith("-ERR Write commands are not allowed from read-only scripts.");
+        assertThat(cmd("EVAL_RO", "return redis.call('pfcount','h')", "0"))
+                .startsWith("-ERR Write commands are not allowed from read-only scripts.");
         assertThat(eval("#!lua flags=bogus\nreturn 1", "0")).isEqualTo("-ERR Unexpected flag in script shebang: bogus\r\n");
     }
 
