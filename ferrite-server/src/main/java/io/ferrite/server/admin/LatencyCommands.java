@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * LATENCY HISTOGRAM / LATEST / HISTORY / RESET / HELP, and INFO latencystats. Per-command
  * distributions come from each command's {@link LatencyHistogram} (latency-tracking), events
- * from the {@link LatencyMonitor} (latency-monitor-threshold). GRAPH is not offered.
+ * from the {@link LatencyMonitor} (latency-monitor-threshold). DOCTOR and GRAPH texts are Ferrite's own.
  */
 public final class LatencyCommands {
     private LatencyCommands() {}
@@ -29,6 +29,7 @@ public final class LatencyCommands {
                 .sub("history", 3, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::history)
                 .sub("reset", -2, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::reset)
                 .sub("doctor", 2, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::doctor)
+                .sub("graph", 3, "admin noscript loading stale", "", 0, 0, 0, LatencyCommands::graph)
                 .sub("help", 2, "loading stale", LatencyCommands::help);
     }
 
@@ -131,11 +132,21 @@ public final class LatencyCommands {
         c.reply().verbatim("txt", c.server().latencyMonitor().report());
     }
 
+    /** LATENCY GRAPH event: an ASCII chart of the event's samples (Ferrite's own layout). */
+    static void graph(Client c) {
+        String name = new String(c.arg(2), StandardCharsets.UTF_8);
+        String chart = c.server().latencyMonitor().graph(name);
+        if (chart == null) throw new io.ferrite.server.protocol.CommandError("ERR No samples available for event '" + name + "'");
+        c.reply().verbatim("txt", chart);
+    }
+
     static void help(Client c) {
         String[] lines = {
                 "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "DOCTOR",
                 "    Return a human readable latency analysis report.",
+                "GRAPH <event>",
+                "    Return an ASCII latency graph for the <event> class.",
                 "HISTORY <event>",
                 "    Return time-latency samples for the <event> class.",
                 "LATEST",

@@ -47,6 +47,39 @@ public final class LatencyMonitor {
         add(event, millis, System.currentTimeMillis() / 1000);
     }
 
+    /**
+     * LATENCY GRAPH: a header with the samples' high and low and the all-time high, then one
+     * column per sample (oldest first), its bar four rows high at most, scaled between low and
+     * high. Ferrite's own rendering; null when the event has no samples.
+     */
+    synchronized String graph(String name) {
+        Event e = events.get(name);
+        if (e == null || e.samples.isEmpty()) return null;
+        long high = 0, low = Long.MAX_VALUE;
+        for (Sample x : e.samples) {
+            high = Math.max(high, x.millis());
+            low = Math.min(low, x.millis());
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(name).append(" - high ").append(high).append(" ms, low ").append(low)
+                .append(" ms (all time high ").append(e.max).append(" ms)\n");
+        sb.append("-".repeat(Math.max(40, e.samples.size()))).append('\n');
+        int rows = 4;
+        int[] heights = new int[e.samples.size()];
+        int i = 0;
+        for (Sample x : e.samples) {
+            heights[i++] = high == low ? rows : 1 + (int) ((x.millis() - low) * (rows - 1) / (high - low));
+        }
+        for (int row = rows; row >= 1; row--) {
+            for (int h : heights) sb.append(h > row ? '|' : h == row ? '#' : ' ');
+            sb.append('\n');
+        }
+        long newest = e.samples.peekLast().second();
+        sb.append("\n").append(e.samples.size()).append(" samples, oldest first; the newest ")
+                .append(System.currentTimeMillis() / 1000 - newest).append(" s ago.\n");
+        return sb.toString();
+    }
+
     /** LATENCY DOCTOR: a plain report of every event's samples, and what to look at. */
     synchronized String report() {
         StringBuilder sb = new StringBuilder();

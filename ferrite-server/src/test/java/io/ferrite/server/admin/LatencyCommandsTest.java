@@ -1,6 +1,7 @@
 package io.ferrite.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrite.server.FerriteExtension;
 import io.ferrite.server.Replies;
@@ -101,6 +102,10 @@ class LatencyCommandsTest {
             assertThat(history).hasSize(1);
             String doctor = (String) Replies.send(j, "LATENCY", "DOCTOR");
             assertThat(doctor).contains("command: 1 sample(s)").contains("SLOWLOG GET");
+            String graph = (String) Replies.send(j, "LATENCY", "GRAPH", "command");
+            assertThat(graph).startsWith("command - high ").contains(" ms, low ").contains("#");
+            assertThatThrownBy(() -> Replies.send(j, "LATENCY", "GRAPH", "nosuchevent"))
+                    .hasMessage("ERR No samples available for event 'nosuchevent'");
             assertThat(Replies.send(j, "LATENCY", "RESET", "nosuchevent")).isEqualTo(0L);
             assertThat(Replies.send(j, "LATENCY", "RESET")).isEqualTo(1L);
             assertThat(Replies.send(j, "LATENCY", "LATEST")).isEqualTo(List.of());
