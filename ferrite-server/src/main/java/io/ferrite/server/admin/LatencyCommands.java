@@ -141,8 +141,7 @@ public final class LatencyCommands {
     }
 
     static void help(Client c) {
-        String[] lines = {
-                "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        Help.reply(c,
                 "DOCTOR",
                 "    Return a human readable latency analysis report.",
                 "GRAPH <event>",
@@ -156,11 +155,7 @@ public final class LatencyCommands {
                 "    (default: reset all data for all event classes)",
                 "HISTOGRAM [COMMAND ...]",
                 "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
-                "    If no commands are specified then all histograms are replied.",
-                "HELP",
-                "    Print this help."};
-        c.reply().array(lines.length);
-        for (String l : lines) c.reply().simple(l);
+                "    If no commands are specified then all histograms are replied.");
     }
 
     /** INFO latencystats: latency_percentiles_usec_NAME:p50=...,p99=...,p99.9=... per command called. */

@@ -43,14 +43,9 @@ public final class MemoryCommands {
     }
 
     static void help(Client c) {
-        String[] lines = {
-                "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        Help.reply(c,
                 "USAGE <key> [SAMPLES <count>]",
                 "    Return memory in bytes used by <key> and its value. Nested values are",
-                "    sampled up to <count> times (default: 5, 0 means sample all).",
-                "HELP",
-                "    Print this help."};
-        c.reply().array(lines.length);
-        for (String l : lines) c.reply().simple(l);
+                "    sampled up to <count> times (default: 5, 0 means sample all).");
     }
 }

@@ -80,8 +80,7 @@ public final class ModuleCommands {
     }
 
     static void help(Client c) {
-        String[] lines = {
-                "MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        Help.reply(c,
                 "LIST",
                 "    Return a list of loaded modules.",
                 "LOAD <path> [<arg> ...]",
@@ -89,10 +88,6 @@ public final class ModuleCommands {
                 "LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]",
                 "    Load a module library from <path>, while passing it module configurations and optional arguments.",
                 "UNLOAD <name>",
-                "    Unload a module.",
-                "HELP",
-                "    Print this help."};
-        c.reply().array(lines.length);
-        for (String l : lines) c.reply().simple(l);
+                "    Unload a module.");
     }
 }
