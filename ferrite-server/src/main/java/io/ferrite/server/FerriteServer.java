@@ -1,5 +1,8 @@
 package io.ferrite.server;
 
+import io.ferrite.server.admin.LatencyMonitor;
+import io.ferrite.server.blocking.ClientPause;
+import io.ferrite.server.scripting.ScriptWrites;
 import io.ferrite.server.admin.Monitors;
 import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.admin.ServerCommands;
@@ -53,8 +56,8 @@ public final class FerriteServer implements AutoCloseable {
 
     private final FerriteConfig config;
     private final Keyspace keyspace;
-    private final io.ferrite.server.admin.LatencyMonitor latencyMonitor;
-    private final io.ferrite.server.blocking.ClientPause clientPause;
+    private final LatencyMonitor latencyMonitor;
+    private final ClientPause clientPause;
     private final CommandTable commandTable;
     private final ClientRegistry clients = new ClientRegistry();
     // INFO's hot counters, bumped per command without atomics (see CounterBlock).
@@ -76,12 +79,12 @@ public final class FerriteServer implements AutoCloseable {
         this.config = config;
         this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue(), counters);
         keyspace.config(config); // LRU or LFU access tracking follows maxmemory-policy
-        this.clientPause = new io.ferrite.server.blocking.ClientPause(keyspace,
-                (argv, argc) -> io.ferrite.server.scripting.ScriptWrites.mayWrite(this, argv, argc));
+        this.clientPause = new ClientPause(keyspace,
+                (argv, argc) -> ScriptWrites.mayWrite(this, argv, argc));
         this.commandTable = buildCommandTable();
         commandTable.countInto(counters);
         this.slowLog = new SlowLog(config);
-        this.latencyMonitor = new io.ferrite.server.admin.LatencyMonitor(config);
+        this.latencyMonitor = new LatencyMonitor(config);
         byte[] id = new byte[20];
         ThreadLocalRandom.current().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
@@ -161,9 +164,9 @@ public final class FerriteServer implements AutoCloseable {
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
     /** CLIENT PAUSE state and the clients it postponed. */
-    public io.ferrite.server.blocking.ClientPause clientPause() { return clientPause; }
+    public ClientPause clientPause() { return clientPause; }
     /** Latency events of commands slower than latency-monitor-threshold (LATENCY LATEST/HISTORY). */
-    public io.ferrite.server.admin.LatencyMonitor latencyMonitor() { return latencyMonitor; }
+    public LatencyMonitor latencyMonitor() { return latencyMonitor; }
     /** Which event loop (from 0) runs the connections registered on loop; -1 if none of ours. */
     public int eventLoopIndex(io.netty.util.concurrent.EventExecutor loop) { return net.loopIndex(loop); }
 

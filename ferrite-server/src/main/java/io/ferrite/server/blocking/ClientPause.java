@@ -121,9 +121,4 @@ public final class ClientPause {
     public synchronized int postponedCount() {
         return postponed.size();
     }
-
-    /** CLIENT INFO / INFO: "write", "all" or "none". */
-    public synchronized String describe() {
-        return !active ? "none" : (mode & ALL) != 0 ? "all" : "write";
-    }
 }

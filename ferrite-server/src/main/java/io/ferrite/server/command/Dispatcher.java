@@ -1,5 +1,8 @@
 package io.ferrite.server.command;
 
+import io.ferrite.server.admin.LatencyMonitor;
+import io.ferrite.server.blocking.ClientPause;
+import io.ferrite.server.config.ConfigParam;
 import io.ferrite.server.FerriteServer;
 import io.ferrite.server.admin.Monitors;
 import io.ferrite.server.blocking.BlockedClients;
@@ -40,9 +43,9 @@ public final class Dispatcher {
     private final Keyspace keyspace;
     private final ServerStats stats;
     private final SlowLog slowLog;
-    private final io.ferrite.server.blocking.ClientPause clientPause;
-    private final io.ferrite.server.config.ConfigParam latencyTracking;
-    private final io.ferrite.server.admin.LatencyMonitor latencyMonitor;
+    private final ClientPause clientPause;
+    private final ConfigParam latencyTracking;
+    private final LatencyMonitor latencyMonitor;
     private final Monitors monitors;
     private BlockedClients blocking;
     private final WatchedKeys watchedKeys;
@@ -174,7 +177,7 @@ public final class Dispatcher {
             clientPause.postpone(c);
             return;
         }
-                // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
+        // Transactions: after MULTI commands are queued, not run (one plain field read otherwise).
         MultiState multi = c.multiState();
         if (multi != null) {
             if (multi.active()) {

@@ -13,7 +13,8 @@ public final class LatencyHistogram {
 
     private final CounterBlock block;
     private volatile int first = -1;
-    private long[] base = new long[BUCKETS]; // guarded by this: the counts at the last reset
+    private long[] base; // guarded by this: the counts at the last reset, null before one
+    private static final long[] NONE = new long[0];
 
     public LatencyHistogram(CounterBlock block) {
         this.block = block;
@@ -46,14 +47,14 @@ public final class LatencyHistogram {
         return lower + (1L << (msb - SUB)) - 1;
     }
 
-    /** The counts per bucket since the last reset. */
+    /** The counts per bucket since the last reset; empty for a command that never ran. */
     public long[] counts() {
-        long[] out = new long[BUCKETS];
         int f = first;
-        if (f < 0) return out;
+        if (f < 0) return NONE;
+        long[] out = new long[BUCKETS];
         block.sumInto(f, out);
         synchronized (this) {
-            for (int i = 0; i < BUCKETS; i++) out[i] -= base[i];
+            if (base != null) for (int i = 0; i < BUCKETS; i++) out[i] -= base[i];
         }
         return out;
     }

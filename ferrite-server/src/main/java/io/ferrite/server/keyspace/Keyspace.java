@@ -23,8 +23,7 @@ public final class Keyspace {
     private volatile ReadyKeys readyKeys;
     // The configuration that says LRU or LFU (null: LRU, for tools without a server); the policy
     // string last seen and whether it is an -lfu one travel together in one immutable record.
-    private volatile FerriteConfig config;
-    private volatile ConfigParam lfuLogFactor, lfuDecayTime;
+    private volatile ConfigParam policy, lfuLogFactor, lfuDecayTime;
     private AccessMode accessMode = new AccessMode("", false);
 
     private record AccessMode(String policy, boolean lfu) {}
@@ -60,16 +59,16 @@ public final class Keyspace {
     public void config(FerriteConfig config) {
         lfuLogFactor = config.param("lfu-log-factor");
         lfuDecayTime = config.param("lfu-decay-time");
-        this.config = config;
+        policy = config.maxmemoryPolicy;
     }
 
     /** True while an -lfu maxmemory-policy is selected: entries carry {@link Lfu} counters. */
     public boolean lfu() {
-        FerriteConfig c = config;
-        if (c == null) return false;
-        String policy = c.maxmemoryPolicy.value();
+        ConfigParam p = policy;
+        if (p == null) return false;
+        String name = p.value();
         AccessMode m = accessMode;
-        if (m.policy() != policy) accessMode = m = new AccessMode(policy, policy.endsWith("-lfu"));
+        if (m.policy() != name) accessMode = m = new AccessMode(name, name.endsWith("-lfu"));
         return m.lfu();
     }
 

@@ -85,8 +85,6 @@ public final class Client {
 
     public void postpone() { postponed = true; }
 
-    public boolean isPostponed() { return postponed; }
-
     void resumePostponed() { postponed = false; }
 
     /** The pause ended: runs the postponed command on this client's loop, then its pending input. */

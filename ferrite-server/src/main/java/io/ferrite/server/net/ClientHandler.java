@@ -97,11 +97,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             in.release();
         }
         if (client.isParked()) return; // input waits until the parked command has its reply
-        processInput(ctx);
+        processInput(ctx, false);
     }
 
-    /** Decodes and runs every complete command of the input, until it runs out or the client parks. */
-    private void processInput(ChannelHandlerContext ctx) {
+    /**
+     * Decodes and runs every complete command of the input, until it runs out or the client parks;
+     * first the decoded command that CLIENT PAUSE postponed when rerunPostponed is set.
+     */
+    private void processInput(ChannelHandlerContext ctx, boolean rerunPostponed) {
         if (output == null) output = ctx.alloc().ioBuffer(256);
         RespWriter w = client.reply();
         w.target(output);
@@ -109,6 +112,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         client.touch(clock != null ? clock.beginBatch() : System.currentTimeMillis());
         client.decoder.maxBulkLength(server.config().protoMaxBulkLen.longValue());
         try {
+            if (rerunPostponed) {
+                dispatcher.execute(client);
+                if (w.target() != output) output = w.target();
+                if (client.isParked()) return; // postponed again, or blocked
+                client.decoder.clearArgs();
+            }
             runCommands(w);
         } finally {
             if (clock != null) clock.endBatch();
@@ -147,21 +156,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     void rerun() {
         if (ctx == null || !ctx.channel().isActive()) return;
         client.resumePostponed();
-        if (output == null) output = ctx.alloc().ioBuffer(256);
-        RespWriter w = client.reply();
-        w.target(output);
-        CommandClock clock = CommandThread.currentClock();
-        if (clock != null) clock.beginBatch();
-        try {
-            dispatcher.execute(client);
-            if (w.target() != output) output = w.target();
-        } finally {
-            if (clock != null) clock.endBatch();
-        }
-        if (!client.isParked()) {
-            client.decoder.clearArgs();
-            processInput(ctx);
-        }
+        processInput(ctx, true);
         flush(ctx);
         if (client.closeAfterReply()) ctx.close();
     }
@@ -177,7 +172,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (output == null) output = ctx.alloc().ioBuffer(256);
         output.writeBytes(reply);
         reply.release();
-        processInput(ctx);
+        processInput(ctx, false);
         flush(ctx);
         if (client.closeAfterReply()) ctx.close();
     }
