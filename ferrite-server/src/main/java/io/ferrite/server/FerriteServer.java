@@ -163,6 +163,7 @@ public final class FerriteServer implements AutoCloseable {
     public String runId() { return runId; }
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
+    public NetServer.LoopWaits eventLoopWaits() { return net.loopWaits(); }
     /** CLIENT PAUSE state and the clients it postponed. */
     public ClientPause clientPause() { return clientPause; }
     /** Latency events of commands slower than latency-monitor-threshold (LATENCY LATEST/HISTORY). */

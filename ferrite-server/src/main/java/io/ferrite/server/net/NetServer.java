@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -24,16 +25,19 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorChooserFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The TCP listener: Netty with the native epoll transport where available, NIO otherwise;
  * one acceptor thread and {@code io-threads} event loops (default: one per core, and new
  * connections spread over only as many loops as the process has CPUs now, see
  * {@link CpuBoundLoopChooser}). Each connection stays on one event loop for its life and its
- * commands run there.
+ * commands run there. A loop polls briefly before it sleeps ({@link PollBeforeSleep}).
  */
 public final class NetServer {
     private final FerriteServer server;
@@ -41,6 +45,7 @@ public final class NetServer {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<PollBeforeSleep> waits = new CopyOnWriteArrayList<>(); // one per event loop
     private int threads;
     private boolean epoll;
 
@@ -52,6 +57,15 @@ public final class NetServer {
     public void start() throws InterruptedException {
         epoll = Epoll.isAvailable() && !Boolean.getBoolean("ferrite.nio");
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        // Event loops poll briefly before they sleep (io-poll-us); the accept loop just sleeps.
+        LongSupplier pollLimitNanos = () -> server.config().ioPollUs.longValue() * 1000;
+        SelectStrategyFactory polling = () -> {
+            PollBeforeSleep p = new PollBeforeSleep(pollLimitNanos);
+            waits.add(p);
+            return p;
+        };
+        IoHandlerFactory loopFactory = epoll ? EpollIoHandler.newFactory(0, polling)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), polling);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int configured = server.config().ioThreads.intValue();
         threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
@@ -59,7 +73,8 @@ public final class NetServer {
         // io-threads 0 follows the CPUs: new connections go to as many loops as CPUs remain.
         EventExecutorChooserFactory chooser = configured > 0 ? DefaultEventExecutorChooserFactory.INSTANCE
                 : new CpuBoundLoopChooser(Runtime.getRuntime()::availableProcessors);
-        workers = new MultiThreadIoEventLoopGroup(threads, new ThreadPerTaskExecutor(new IoThreadFactory()), chooser, factory);
+        workers = new MultiThreadIoEventLoopGroup(threads, new ThreadPerTaskExecutor(new IoThreadFactory()), chooser,
+                loopFactory);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -104,6 +119,19 @@ public final class NetServer {
         }
         return -1;
     }
+
+    /** How the event loops have waited for work, all loops together. */
+    public LoopWaits loopWaits() {
+        long sleeps = 0, polls = 0;
+        for (PollBeforeSleep w : waits) {
+            sleeps += w.sleeps();
+            polls += w.polls();
+        }
+        return new LoopWaits(sleeps, polls);
+    }
+
+    /** Times the event loops went to sleep for want of work, and times they looked again instead (io-poll-us). */
+    public record LoopWaits(long sleeps, long polls) {}
 
     public String transportName() { return epoll ? "epoll" : "nio"; }
 
