@@ -74,6 +74,7 @@ public final class FerriteServer implements AutoCloseable {
     private final NetServer net;
     private volatile Runnable shutdownHook = () -> {};
     private volatile boolean closed;
+    private boolean quiet;
 
     private FerriteServer(FerriteConfig config) {
         this.config = config;
@@ -125,14 +126,24 @@ public final class FerriteServer implements AutoCloseable {
 
     /** Starts a server with this configuration: binds, starts the event loops and cycles. */
     public static FerriteServer start(FerriteConfig config) throws InterruptedException {
+        return start(config, false);
+    }
+
+    /** A server that logs neither its start nor its shutdown (the startup warm-up's throwaway server). */
+    static FerriteServer startQuietly(FerriteConfig config) throws InterruptedException {
+        return start(config, true);
+    }
+
+    private static FerriteServer start(FerriteConfig config, boolean quiet) throws InterruptedException {
         FerriteServer s = new FerriteServer(config);
+        s.quiet = quiet;
         s.net.start();
         s.activeExpiry.start();
         s.net.scheduleEverySecondFraction(() -> {
             s.stats.opsSampler().sample();
             s.closeIdleClients();
         });
-        log.info("Ferrite {} (Redis {} compatible) ready to accept connections on {}:{} pid={} transport={}",
+        if (!quiet) log.info("Ferrite {} (Redis {} compatible) ready to accept connections on {}:{} pid={} transport={}",
                 Version.FERRITE, Version.REDIS, config.bind.value(), s.port(), ProcessHandle.current().pid(),
                 s.net.transportName());
         return s;
@@ -211,14 +222,14 @@ public final class FerriteServer implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        log.info("Ferrite is shutting down");
+        if (!quiet) log.info("Ferrite is shutting down");
         activeExpiry.stop();
         synchronized (this) {
             if (scripting != null) scripting.close();
         }
         for (Client c : clients.all()) c.kill();
         net.close();
-        log.info("Ferrite is now ready to exit, bye bye...");
+        if (!quiet) log.info("Ferrite is now ready to exit, bye bye...");
     }
 
     public boolean isClosed() { return closed; }

@@ -30,6 +30,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        Warmup.atStartup(config);
         FerriteServer server;
         try {
             server = FerriteServer.start(config);

@@ -80,7 +80,12 @@ class FerriteServerTest {
             assertThat(m).as("startup line").isNotNull();
             assertThat(Long.parseLong(m.group(4))).isEqualTo(p.pid());
             int port = Integer.parseInt(m.group(3));
+            // The JIT warm-up ran on a throwaway server first and left nothing behind.
+            assertThat(Files.readString(log)).containsPattern("JIT warm-up: [1-9]\\d* commands in \\d+ ms");
             try (Jedis j = new Jedis("127.0.0.1", port)) {
+                assertThat(j.clientId()).isEqualTo(1);
+                assertThat(j.dbSize()).isZero();
+                assertThat(j.info("stats")).contains("total_commands_processed:2\r\n");
                 assertThat(j.set("k", "v")).isEqualTo("OK");
             }
             p.destroy(); // SIGTERM

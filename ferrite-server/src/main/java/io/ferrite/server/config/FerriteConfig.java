@@ -32,7 +32,7 @@ import java.util.Set;
 /**
  * The server's configuration: every parameter of Redis 7.2 (config.c's table: names, aliases,
  * kinds, bounds, defaults, flags), readable with CONFIG GET and changeable with CONFIG SET, plus
- * Ferrite's own ({@code shards}, {@code io-poll-us}, and {@code io-threads} meaning event loops). Parameters the
+ * Ferrite's own ({@code shards}, {@code io-poll-us}, {@code warmup-ms}, and {@code io-threads} meaning event loops). Parameters the
  * server does not act on yet are still accepted and remembered, because clients and Redis's own
  * test suite set them (and restore them) freely.
  *
@@ -58,7 +58,7 @@ public final class FerriteConfig {
 
     // Parameters read on hot paths, held directly.
     public final ConfigParam port, bind, protoMaxBulkLen, clientQueryBufferLimit, maxclients, requirepass,
-            databases, hz, slowlogLogSlowerThan, slowlogMaxLen, protectedMode, dir, shards, ioThreads, ioPollUs, timeout,
+            databases, hz, slowlogLogSlowerThan, slowlogMaxLen, protectedMode, dir, shards, ioThreads, ioPollUs, warmupMs, timeout,
             maxmemoryPolicy, maxmemory, enableDebugCommand, enableProtectedConfigs, notifyKeyspaceEvents,
             appendonly, save, latencyTracking;
 
@@ -179,6 +179,8 @@ public final class FerriteConfig {
         ioThreads = intParam("io-threads", 0, 0, 128, IMMUTABLE); // Ferrite: 0 = one event loop per core
         // Ferrite: the longest an event loop polls for work before it sleeps (net.PollBeforeSleep); 0 = never
         ioPollUs = intParam("io-poll-us", 50, 0, 10_000, 0);
+        // Ferrite: how long the server process warms the JIT up before it listens (Warmup); 0 = not at all
+        warmupMs = intParam("warmup-ms", 1500, 0, 60_000, IMMUTABLE);
         intParam("auto-aof-rewrite-percentage", 100, 0, INT_MAX, 0);
         alias("cluster-slave-validity-factor", intParam("cluster-replica-validity-factor", 10, 0, INT_MAX, 0));
         alias("list-max-ziplist-size", intParam("list-max-listpack-size", -2, INT_MIN, INT_MAX, 0));

@@ -1,0 +1,177 @@
+package io.ferrite.server;
+
+import io.ferrite.server.config.FerriteConfig;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server process's JIT warm-up ({@code warmup-ms}, default 1.5 s): before the real server
+ * listens, a throwaway server on a loopback ephemeral port, with its own keyspace, serves a mix
+ * of common commands over real connections (one command per read, pipelined, and a few with
+ * idle gaps between them), then closes.
+ *
+ * <p>Why: compiled code is shared by every server in the JVM, so the commands clients send
+ * first then run compiled instead of interpreted, and the JIT's compiler threads are not busy
+ * on the same CPUs as the event loops during the first seconds of real traffic. Measured on the
+ * 2-core box: unpipelined PFADD served about 80k requests/s in the first 200k requests after a
+ * cold start and 97k once warm (docs/benchmarks.md). Nothing the throwaway server did is seen by
+ * clients: no keys, no statistics, no client ids. Only the process entry point ({@link Main})
+ * warms up; embedded servers (tests) start at once.
+ */
+final class Warmup {
+    private static final int CONNECTIONS = 8;
+    private static final int PIPELINE = 16;
+
+    private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+
+    private Warmup() {}
+
+    /** The warm-up as the server process runs it: for warmup-ms, logged; a failure only skips it. */
+    static void atStartup(FerriteConfig config) {
+        long millis = config.warmupMs.longValue();
+        if (millis <= 0) return;
+        long start = System.nanoTime();
+        try {
+            long sent = run(config, millis);
+            log.info("JIT warm-up: {} commands in {} ms (warmup-ms {}, 0 turns it off)", sent,
+                    (System.nanoTime() - start) / 1_000_000, millis);
+        } catch (IOException | RuntimeException e) {
+            log.warn("JIT warm-up skipped: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs the warm-up for about {@code millis}; returns the number of commands it sent. */
+    static long run(FerriteConfig real, long millis) throws InterruptedException, IOException {
+        FerriteConfig config = new FerriteConfig();
+        config.setAtStartup("port", "0");
+        config.setAtStartup("bind", "127.0.0.1");
+        config.setAtStartup("io-threads", "1");
+        config.setAtStartup("shards", real.shards.value());
+        FerriteServer server = FerriteServer.startQuietly(config);
+        long sent = 0;
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            List<OutputStream> outs = new ArrayList<>();
+            List<InputStream> ins = new ArrayList<>();
+            for (int i = 0; i < CONNECTIONS; i++) {
+                Socket s = new Socket();
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                s.setSoTimeout(10_000);
+                sockets.add(s);
+                outs.add(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+                ins.add(new BufferedInputStream(s.getInputStream(), 1 << 16));
+            }
+            SplittableRandom rnd = new SplittableRandom(42);
+            long deadline = System.nanoTime() + millis * 1_000_000L;
+            while (System.nanoTime() < deadline) {
+                for (int depth : new int[] {1, PIPELINE}) {
+                    for (int c = 0; c < CONNECTIONS; c++) {
+                        OutputStream out = outs.get(c);
+                        for (int i = 0; i < depth; i++) out.write(command(rnd));
+                        out.flush();
+                    }
+                    for (int c = 0; c < CONNECTIONS; c++) {
+                        for (int i = 0; i < depth; i++) skipReply(ins.get(c));
+                    }
+                    sent += (long) depth * CONNECTIONS;
+                }
+                // A few requests with gaps between them, so the loop's sleep and poll paths warm up too.
+                for (int i = 0; i < 4; i++) {
+                    outs.get(0).write(command(rnd));
+                    outs.get(0).flush();
+                    skipReply(ins.get(0));
+                    sent++;
+                    Thread.sleep(0, 100_000 * i);
+                }
+            }
+        } finally {
+            for (Socket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a loopback socket of a server we are about to close anyway
+                }
+            }
+            server.close();
+        }
+        return sent;
+    }
+
+    /** One command of the mix, RESP-encoded: the writes and reads users send most. */
+    private static byte[] command(SplittableRandom rnd) {
+        String key = "key:" + rnd.nextInt(10_000);
+        String member = "m:" + rnd.nextInt(100_000);
+        String n = Integer.toString(rnd.nextInt(1_000_000_000));
+        String[] args = switch (rnd.nextInt(17)) {
+            case 0 -> new String[] {"SET", key, "vvvvvvvvvvvvvvvv"};
+            case 1 -> new String[] {"GET", key};
+            case 2 -> new String[] {"INCR", "counter:" + rnd.nextInt(10_000)};
+            case 3, 4 -> new String[] {"PFADD", "hll:" + rnd.nextInt(4), n};
+            case 5 -> new String[] {"PFCOUNT", "hll:" + rnd.nextInt(4)};
+            case 6 -> new String[] {"ZADD", "zadd", n, member};
+            case 7 -> new String[] {"ZINCRBY", "zs", "1", member};
+            case 8 -> new String[] {"ZREVRANGE", "zs", "0", "9", "WITHSCORES"};
+            case 9 -> new String[] {"HSET", "h", "f:" + rnd.nextInt(100_000), "v"};
+            case 10 -> new String[] {"LPUSH", "list", n};
+            case 11 -> new String[] {"LPOP", "list"};
+            case 12 -> new String[] {"SADD", "set", member};
+            case 13 -> new String[] {"XADD", "s", "MAXLEN", "~", "10000", "*", "f", "v"};
+            case 14 -> new String[] {"EVAL", "return redis.call('INCR',KEYS[1])", "1", "ev:" + rnd.nextInt(1_000)};
+            case 15 -> new String[] {"TS.ADD", "ts:" + rnd.nextInt(100), "*", "42.5"};
+            default -> new String[] {"PING"};
+        };
+        StringBuilder b = new StringBuilder().append('*').append(args.length).append("\r\n");
+        for (String a : args) b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads past one RESP2 reply (errors included: a refused command warms up too). */
+    private static void skipReply(InputStream in) throws IOException {
+        int type = in.read();
+        long n = switch (type) {
+            case '+', '-', ':' -> {
+                skipLine(in);
+                yield -1;
+            }
+            case '$', '*' -> readLong(in);
+            default -> throw new EOFException("warm-up: unexpected reply byte " + type);
+        };
+        if (type == '$' && n >= 0) {
+            in.skipNBytes(n + 2);
+        } else if (type == '*') {
+            for (long i = 0; i < n; i++) skipReply(in);
+        }
+    }
+
+    private static void skipLine(InputStream in) throws IOException {
+        int c;
+        while ((c = in.read()) != '\n') if (c < 0) throw new EOFException("warm-up: connection closed");
+    }
+
+    private static long readLong(InputStream in) throws IOException {
+        long v = 0;
+        boolean negative = false;
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) throw new EOFException("warm-up: connection closed");
+            if (c == '-') negative = true; else v = v * 10 + (c - '0');
+        }
+        in.read(); // '\n'
+        return negative ? -v : v;
+    }
+}
