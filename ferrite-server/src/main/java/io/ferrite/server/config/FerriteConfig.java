@@ -180,7 +180,7 @@ public final class FerriteConfig {
         // Ferrite: the longest an event loop polls for work before it sleeps (net.PollBeforeSleep); 0 = never
         ioPollUs = intParam("io-poll-us", 50, 0, 10_000, 0);
         // Ferrite: how long the server process warms the JIT up before it listens (Warmup); 0 = not at all
-        warmupMs = intParam("warmup-ms", 1500, 0, 60_000, IMMUTABLE);
+        warmupMs = intParam("warmup-ms", 1500, 0, 60_000, IMMUTABLE | HIDDEN);
         intParam("auto-aof-rewrite-percentage", 100, 0, INT_MAX, 0);
         alias("cluster-slave-validity-factor", intParam("cluster-replica-validity-factor", 10, 0, INT_MAX, 0));
         alias("list-max-ziplist-size", intParam("list-max-listpack-size", -2, INT_MIN, INT_MAX, 0));
