@@ -7,6 +7,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server process's JIT warm-up ({@code warmup-ms}, default 1.5 s): before the real server
+ * The server process's JIT warm-up ({@code warmup-ms}, default 1.5 s, longer while the JIT is
+ * still compiling; see {@link JitQuiet}): before the real server
  * listens, a throwaway server on a loopback ephemeral port, with its own keyspace, serves a mix
  * of common commands over real connections (one command per read, pipelined, and a few with
  * idle gaps between them), then closes.
@@ -54,7 +57,7 @@ final class Warmup {
         }
     }
 
-    /** Runs the warm-up for about {@code millis}; returns the number of commands it sent. */
+    /** Runs the warm-up for at least {@code millis} (see {@link JitQuiet}); returns the number of commands it sent. */
     static long run(FerriteConfig real, long millis) throws InterruptedException, IOException {
         FerriteConfig config = new FerriteConfig();
         config.setAtStartup("port", "0");
@@ -77,8 +80,8 @@ final class Warmup {
                 ins.add(new BufferedInputStream(s.getInputStream(), 1 << 16));
             }
             SplittableRandom rnd = new SplittableRandom(42);
-            long deadline = System.nanoTime() + millis * 1_000_000L;
-            while (System.nanoTime() < deadline) {
+            JitQuiet quiet = new JitQuiet(millis);
+            while (!quiet.done()) {
                 for (int depth : new int[] {1, PIPELINE}) {
                     for (int c = 0; c < CONNECTIONS; c++) {
                         OutputStream out = outs.get(c);
@@ -112,12 +115,46 @@ final class Warmup {
         return sent;
     }
 
+    /**
+     * When to stop: after {@code millis}, once the JIT has compiled nothing for a quarter of a
+     * second (its queue is drained, so the hot paths are compiled at the top tier, which on two
+     * cores took about as long again as the traffic that queued them), and in any case after three
+     * times {@code millis}.
+     */
+    private static final class JitQuiet {
+        private static final long QUIET_NANOS = 250_000_000L;
+        private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        private final long minEnd, maxEnd;
+        private long compileMillis = -1, changedAt;
+
+        JitQuiet(long millis) {
+            long now = System.nanoTime();
+            minEnd = now + millis * 1_000_000L;
+            maxEnd = now + 3 * millis * 1_000_000L;
+            changedAt = now;
+        }
+
+        boolean done() {
+            long now = System.nanoTime();
+            if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+                long t = jit.getTotalCompilationTime();
+                if (t != compileMillis) {
+                    compileMillis = t;
+                    changedAt = now;
+                }
+            } else {
+                changedAt = minEnd - QUIET_NANOS; // cannot tell: stop at the minimum
+            }
+            return now >= maxEnd || (now >= minEnd && now - changedAt >= QUIET_NANOS);
+        }
+    }
+
     /** One command of the mix, RESP-encoded: the writes and reads users send most. */
     private static byte[] command(SplittableRandom rnd) {
         String key = "key:" + rnd.nextInt(10_000);
         String member = "m:" + rnd.nextInt(100_000);
         String n = Integer.toString(rnd.nextInt(1_000_000_000));
-        String[] args = switch (rnd.nextInt(17)) {
+        String[] args = switch (rnd.nextInt(18)) {
             case 0 -> new String[] {"SET", key, "vvvvvvvvvvvvvvvv"};
             case 1 -> new String[] {"GET", key};
             case 2 -> new String[] {"INCR", "counter:" + rnd.nextInt(10_000)};
@@ -133,6 +170,14 @@ final class Warmup {
             case 13 -> new String[] {"XADD", "s", "MAXLEN", "~", "10000", "*", "f", "v"};
             case 14 -> new String[] {"EVAL", "return redis.call('INCR',KEYS[1])", "1", "ev:" + rnd.nextInt(1_000)};
             case 15 -> new String[] {"TS.ADD", "ts:" + rnd.nextInt(100), "*", "42.5"};
+            // What clients send when they connect (redis-benchmark, Jedis, Lettuce): rarer paths
+            // of the dispatcher that would otherwise deoptimize it on the first real connection.
+            case 16 -> switch (rnd.nextInt(4)) {
+                case 0 -> new String[] {"CONFIG", "GET", "save"};
+                case 1 -> new String[] {"CLIENT", "SETINFO", "LIB-NAME", "warmup"};
+                case 2 -> new String[] {"SELECT", "0"};
+                default -> new String[] {"INFO", "server"};
+            };
             default -> new String[] {"PING"};
         };
         StringBuilder b = new StringBuilder().append('*').append(args.length).append("\r\n");
