@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * The server process's JIT warm-up ({@code warmup-ms}, default 1.5 s, longer while the JIT is
  * still compiling; see {@link JitQuiet}): before the real server
  * listens, a throwaway server on a loopback ephemeral port, with its own keyspace, serves a mix
- * of common commands over real connections (one command per read, pipelined, and a few with
- * idle gaps between them), then closes.
+ * of common commands over real connections (one command per read, pipelined, a few with idle
+ * gaps between them, and on connections that come and go), then closes.
  *
  * <p>Why: compiled code is shared by every server in the JVM, so the commands clients send
  * first then run compiled instead of interpreted, and the JIT's compiler threads are not busy
@@ -92,6 +92,18 @@ final class Warmup {
                         for (int i = 0; i < depth; i++) skipReply(ins.get(c));
                     }
                     sent += (long) depth * CONNECTIONS;
+                }
+                // Connections come and go: the accept path shares call sites with the read path
+                // (Netty's allocator handles), and a first sight of it later deoptimizes both.
+                for (int i = 0; i < 4; i++) {
+                    try (Socket s = new Socket()) {
+                        s.setTcpNoDelay(true);
+                        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                        s.setSoTimeout(10_000);
+                        s.getOutputStream().write(command(rnd));
+                        skipReply(new BufferedInputStream(s.getInputStream()));
+                        sent++;
+                    }
                 }
                 // A few requests with gaps between them, so the loop's sleep and poll paths warm up too.
                 for (int i = 0; i < 4; i++) {
