@@ -64,7 +64,7 @@ final class PollBeforeSleep implements SelectStrategy {
             lastWork = now;
             return ready;
         }
-        if (now - lastWork < Math.min(windowNanos, limit)) {
+        if (now - lastWork < Math.min(windowNanos, limit)) { // min: until the next adapt applies a lowered limit
             polls++;
             Thread.yield();
             return CONTINUE;
@@ -75,6 +75,7 @@ final class PollBeforeSleep implements SelectStrategy {
     }
 
     private void adapt(long slept, long limit) {
+        windowNanos = Math.min(windowNanos, limit); // the limit may have been lowered since
         if (slept <= limit) {
             if (slept > windowNanos) windowNanos = Math.min(limit, Math.max(GROW_START_NANOS, windowNanos * 2));
         } else {
