@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server process's JIT warm-up ({@code warmup-ms}, default 1.5 s, longer while the JIT is
- * still compiling; see {@link JitQuiet}): before the real server
- * listens, a throwaway server on a loopback ephemeral port, with its own keyspace, serves a mix
- * of common commands over real connections (one command per read, pipelined, a few with idle
- * gaps between them, and on connections that come and go), then closes.
+ * still compiling; see {@link JitQuiet}): before the real server listens, a throwaway server on
+ * a loopback ephemeral port, with its own keyspace, serves a mix of common commands over real
+ * connections (one command per read, pipelined, a few with idle gaps between them, and on
+ * connections that come and go), then closes.
  *
  * <p>Why: compiled code is shared by every server in the JVM, so the commands clients send
  * first then run compiled instead of interpreted, and the JIT's compiler threads are not busy

@@ -32,9 +32,9 @@ import java.util.Set;
 /**
  * The server's configuration: every parameter of Redis 7.2 (config.c's table: names, aliases,
  * kinds, bounds, defaults, flags), readable with CONFIG GET and changeable with CONFIG SET, plus
- * Ferrite's own ({@code shards}, {@code io-poll-us}, {@code warmup-ms}, and {@code io-threads} meaning event loops). Parameters the
- * server does not act on yet are still accepted and remembered, because clients and Redis's own
- * test suite set them (and restore them) freely.
+ * Ferrite's own ({@code shards}, {@code io-poll-us}, {@code warmup-ms}, and {@code io-threads}
+ * meaning event loops). Parameters the server does not act on yet are still accepted and
+ * remembered, because clients and Redis's own test suite set them (and restore them) freely.
  *
  * <p>Where Ferrite differs from Redis on purpose: {@code bind} defaults to 127.0.0.1,
  * {@code io-threads} 0 means one event loop per core, {@code enable-debug-command} defaults to
@@ -58,8 +58,8 @@ public final class FerriteConfig {
 
     // Parameters read on hot paths, held directly.
     public final ConfigParam port, bind, protoMaxBulkLen, clientQueryBufferLimit, maxclients, requirepass,
-            databases, hz, slowlogLogSlowerThan, slowlogMaxLen, protectedMode, dir, shards, ioThreads, ioPollUs, warmupMs, timeout,
-            maxmemoryPolicy, maxmemory, enableDebugCommand, enableProtectedConfigs, notifyKeyspaceEvents,
+            databases, hz, slowlogLogSlowerThan, slowlogMaxLen, protectedMode, dir, shards, ioThreads, ioPollUs,
+            warmupMs, timeout, maxmemoryPolicy, maxmemory, enableDebugCommand, enableProtectedConfigs, notifyKeyspaceEvents,
             appendonly, save, latencyTracking;
 
     // RedisTimeSeries's module arguments, as Redis 8 names them (ts-*): defaults for TS.CREATE
