@@ -1,6 +1,10 @@
 package io.ferrite.server;
 
 import io.ferrite.server.config.FerriteConfig;
+import io.ferrite.server.protocol.RespWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -11,7 +15,6 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -192,9 +195,17 @@ final class Warmup {
             };
             default -> new String[] {"PING"};
         };
-        StringBuilder b = new StringBuilder().append('*').append(args.length).append("\r\n");
-        for (String a : args) b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        return encode(args);
+    }
+
+    /** A command as a client sends it: an array of bulk strings, written by the server's own RespWriter. */
+    private static byte[] encode(String... args) {
+        ByteBuf buf = Unpooled.buffer(64);
+        RespWriter w = new RespWriter();
+        w.target(buf);
+        w.array(args.length);
+        for (String a : args) w.bulk(a);
+        return ByteBufUtil.getBytes(buf);
     }
 
     /** Reads past one RESP2 reply (errors included: a refused command warms up too). */
