@@ -175,6 +175,9 @@ public final class FerriteServer implements AutoCloseable {
     public String transportName() { return net.transportName(); }
     public int eventLoopThreads() { return net.threads(); }
     public NetServer.LoopWaits eventLoopWaits() { return net.loopWaits(); }
+
+    /** INFO's hot counters; the event loops are bound to it when they are created. */
+    public CounterBlock counters() { return counters; }
     /** CLIENT PAUSE state and the clients it postponed. */
     public ClientPause clientPause() { return clientPause; }
     /** Latency events of commands slower than latency-monitor-threshold (LATENCY LATEST/HISTORY). */

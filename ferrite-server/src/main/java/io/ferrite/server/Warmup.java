@@ -23,16 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server process's JIT warm-up ({@code warmup-ms}, default 1.5 s, longer while the JIT is
- * still compiling; see {@link JitQuiet}): before the real server listens, a throwaway server on
- * a loopback ephemeral port, with its own keyspace, serves a mix of common commands over real
+ * still compiling; see {@link JitQuiet}): before the real server listens, throwaway servers on
+ * loopback ephemeral ports, each with its own keyspace, serve a mix of common commands over real
  * connections (one command per read, pipelined, a few with idle gaps between them, and on
- * connections that come and go), then closes.
+ * connections that come and go), then close.
  *
  * <p>Why: compiled code is shared by every server in the JVM, so the commands clients send
  * first then run compiled instead of interpreted, and the JIT's compiler threads are not busy
  * on the same CPUs as the event loops during the first seconds of real traffic. Measured on the
  * 2-core box: unpipelined PFADD served about 80k requests/s in the first 200k requests after a
- * cold start and 97k once warm (docs/benchmarks.md). Nothing the throwaway server did is seen by
+ * cold start and 97k once warm (docs/benchmarks.md). Nothing the throwaway servers did is seen by
  * clients: no keys, no statistics, no client ids. Only the process entry point ({@link Main})
  * warms up; embedded servers (tests) start at once.
  */
@@ -60,8 +60,25 @@ final class Warmup {
         }
     }
 
-    /** Runs the warm-up for at least {@code millis} (see {@link JitQuiet}); returns the number of commands it sent. */
+    /**
+     * Runs the warm-up for at least {@code millis} (see {@link JitQuiet}); returns the number of
+     * commands it sent. Two throwaway servers, one after the other: the second, short round meets
+     * a new server's first-use paths (its event loop thread's thread-locals, its lazily built
+     * latency histograms) in code compiled during the first round, which never saw them. They
+     * deoptimize it there, and the JIT recompiles it with both paths while still warming up. With
+     * one round the real server's first requests did that: 10 to 14 uncommon traps after it was
+     * ready, against 2 to 4 now, and its first 200k unpipelined PFADDs ran at 84-89k requests/s
+     * (10.6-11.1 us of server CPU each) against 95-98k (9.5-9.8 us; warm: 9.3-9.6 us).
+     */
     static long run(FerriteConfig real, long millis) throws InterruptedException, IOException {
+        SplittableRandom rnd = new SplittableRandom(42);
+        long sent = round(real, new JitQuiet(millis), rnd);
+        return sent + round(real, new JitQuiet(Math.max(250, millis / 4)), rnd);
+    }
+
+    /** One throwaway server, driven until {@code quiet} says stop, then closed. */
+    private static long round(FerriteConfig real, JitQuiet quiet, SplittableRandom rnd)
+            throws InterruptedException, IOException {
         FerriteConfig config = new FerriteConfig();
         config.setAtStartup("port", "0");
         config.setAtStartup("bind", "127.0.0.1");
@@ -82,8 +99,6 @@ final class Warmup {
                 outs.add(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
                 ins.add(new BufferedInputStream(s.getInputStream(), 1 << 16));
             }
-            SplittableRandom rnd = new SplittableRandom(42);
-            JitQuiet quiet = new JitQuiet(millis);
             while (!quiet.done()) {
                 for (int depth : new int[] {1, PIPELINE}) {
                     for (int c = 0; c < CONNECTIONS; c++) {

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of its own, and a read sums the arrays of all threads. A LongAdder costs a CAS per add; with
  * five of them on a pipelined write that was a few percent of the command path.
  *
- * <p>Threading: a command thread binds to the first block it counts into (a thread serves one
- * server) and is the only writer of its array; readers see its adds without tearing (64-bit
+ * <p>Threading: a command thread is bound to its server's block when the server creates it
+ * ({@link #bind}), or else to the first block it counts into, and is the only writer of its array; readers see its adds without tearing (64-bit
  * plain stores) and eventually, which is all INFO needs. Other threads, and a thread counting
  * into a second block, add into a shared array under this block's monitor.
  */
@@ -52,6 +52,19 @@ public final class CounterBlock {
             long[] cells = (long[]) CELLS.getAcquire(t);
             for (int i = 0; i < out.length && first + i < cells.length; i++) out[i] += (long) LONGS.getOpaque(cells, first + i);
         }
+    }
+
+    /**
+     * Makes t, a new event loop thread of this block's server, count into this block. Bound at
+     * creation, the thread's first command takes the same path as every later one: compiled code
+     * warmed up on another server has never seen a thread bind lazily, and deoptimizes when one
+     * does.
+     */
+    public void bind(CommandThread t) {
+        if (t.counterBlock != null) throw new IllegalStateException(t.getName() + " already counts into another block");
+        CELLS.setRelease(t, new long[size.get() + 16]);
+        t.counterBlock = this;
+        threads.add(t);
     }
 
     void add(int index, long delta) {

@@ -59,6 +59,10 @@ public final class Keyspace {
     public void config(FerriteConfig config) {
         lfuLogFactor = config.param("lfu-log-factor");
         lfuDecayTime = config.param("lfu-decay-time");
+        // Known from the start, so the first command does not take lfu()'s policy-changed path:
+        // code compiled during the JIT warm-up (another keyspace) would deoptimize on it.
+        String name = config.maxmemoryPolicy.value();
+        accessMode = new AccessMode(name, name.endsWith("-lfu"));
         policy = config.maxmemoryPolicy;
     }
 

@@ -2,6 +2,8 @@ package io.ferrite.server.net;
 
 import io.ferrite.server.FerriteServer;
 import io.ferrite.server.command.Dispatcher;
+import io.ferrite.server.exec.CommandThread;
+import io.ferrite.server.exec.CounterBlock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -73,8 +75,8 @@ public final class NetServer {
         // io-threads 0 follows the CPUs: new connections go to as many loops as CPUs remain.
         EventExecutorChooserFactory chooser = configured > 0 ? DefaultEventExecutorChooserFactory.INSTANCE
                 : new CpuBoundLoopChooser(Runtime.getRuntime()::availableProcessors);
-        workers = new MultiThreadIoEventLoopGroup(threads, new ThreadPerTaskExecutor(new IoThreadFactory()), chooser,
-                loopFactory);
+        workers = new MultiThreadIoEventLoopGroup(threads,
+                new ThreadPerTaskExecutor(new IoThreadFactory(server.counters())), chooser, loopFactory);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -153,11 +155,18 @@ public final class NetServer {
      * space; only the pages a deep script touches are committed.
      */
     private static final class IoThreadFactory extends DefaultThreadFactory {
-        IoThreadFactory() { super("ferrite-io", true); }
+        private final CounterBlock counters;
+
+        IoThreadFactory(CounterBlock counters) {
+            super("ferrite-io", true);
+            this.counters = counters;
+        }
 
         @Override
         protected Thread newThread(Runnable r, String name) {
-            return new io.ferrite.server.exec.CommandThread(threadGroup, r, name, 64L << 20);
+            CommandThread t = new CommandThread(threadGroup, r, name, 64L << 20);
+            counters.bind(t);
+            return t;
         }
     }
 }

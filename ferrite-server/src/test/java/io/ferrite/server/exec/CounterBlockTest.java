@@ -1,6 +1,7 @@
 package io.ferrite.server.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -75,5 +76,34 @@ class CounterBlockTest {
         t.join();
         assertThat(x.sum()).isEqualTo(500);
         assertThat(y.sum()).isEqualTo(500);
+    }
+
+    @Test
+    void aThreadBoundAtCreationCountsIntoItsOwnCellsAndCannotBeBoundTwice() throws Exception {
+        CounterBlock block = new CounterBlock(), other = new CounterBlock();
+        Counter early = block.counter();
+        Counter[] late = new Counter[1];
+        CountDownLatch made = new CountDownLatch(1);
+        CommandThread t = new CommandThread(null, () -> {
+            try {
+                made.await();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+            for (int i = 0; i < 1000; i++) {
+                early.increment();
+                late[0].add(2); // made after the thread was bound: its cells grow
+            }
+        }, "cmd", 0);
+        block.bind(t);
+        assertThat(t.counterBlock).isSameAs(block);
+        assertThat(t.counterCells.length).isGreaterThan(0);
+        late[0] = block.counter();
+        made.countDown();
+        t.start();
+        t.join();
+        assertThat(early.sum()).isEqualTo(1000);
+        assertThat(late[0].sum()).isEqualTo(2000);
+        assertThatThrownBy(() -> other.bind(t)).isInstanceOf(IllegalStateException.class);
     }
 }
