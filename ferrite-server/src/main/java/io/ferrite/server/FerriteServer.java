@@ -20,6 +20,7 @@ import io.ferrite.server.keyspace.ActiveExpiry;
 import io.ferrite.server.keyspace.KeyCommands;
 import io.ferrite.server.keyspace.Keyspace;
 import io.ferrite.server.exec.CounterBlock;
+import io.ferrite.server.persistence.Persistence;
 import io.ferrite.server.list.ListCommands;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.net.ClientRegistry;
@@ -34,6 +35,7 @@ import io.ferrite.server.timeseries.TimeSeriesCommands;
 import io.ferrite.server.transaction.TransactionCommands;
 import io.ferrite.server.zset.SortedSetCommands;
 import io.ferrite.server.string.StringCommands;
+import java.io.IOException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -72,12 +74,14 @@ public final class FerriteServer implements AutoCloseable {
     private final BlockedClients blockedClients;
     private final PubSub pubSub;
     private final NetServer net;
+    private final Persistence persistence;
     private volatile Runnable shutdownHook = () -> {};
     private volatile boolean closed;
     private boolean quiet;
 
-    private FerriteServer(FerriteConfig config) {
+    private FerriteServer(FerriteConfig config, boolean persistent) {
         this.config = config;
+        this.persistence = new Persistence(this, persistent);
         this.keyspace = new Keyspace(Integer.highestOneBit(config.shards.intValue()), config.databases.intValue(), counters);
         keyspace.config(config); // LRU or LFU access tracking follows maxmemory-policy
         this.clientPause = new ClientPause(keyspace,
@@ -124,24 +128,38 @@ public final class FerriteServer implements AutoCloseable {
 
     public static Builder builder() { return new Builder(); }
 
-    /** Starts a server with this configuration: binds, starts the event loops and cycles. */
-    public static FerriteServer start(FerriteConfig config) throws InterruptedException {
-        return start(config, false);
+    /**
+     * Starts an embedded server with this configuration: binds, starts the event loops and
+     * cycles. It persists only when asked (SAVE, BGSAVE): see {@link #startProcess}.
+     */
+    public static FerriteServer start(FerriteConfig config) throws InterruptedException, IOException {
+        return start(config, false, false);
+    }
+
+    /**
+     * Starts the server as the process runs it: loads dir/dbfilename first if it exists, then
+     * saves by the `save` points and before it exits (see {@link Persistence}).
+     */
+    public static FerriteServer startProcess(FerriteConfig config) throws InterruptedException, IOException {
+        return start(config, false, true);
     }
 
     /** A server that logs neither its start nor its shutdown (the startup warm-up's throwaway server). */
-    static FerriteServer startQuietly(FerriteConfig config) throws InterruptedException {
-        return start(config, true);
+    static FerriteServer startQuietly(FerriteConfig config) throws InterruptedException, IOException {
+        return start(config, true, false);
     }
 
-    private static FerriteServer start(FerriteConfig config, boolean quiet) throws InterruptedException {
-        FerriteServer s = new FerriteServer(config);
+    private static FerriteServer start(FerriteConfig config, boolean quiet, boolean persistent)
+            throws InterruptedException, IOException {
+        FerriteServer s = new FerriteServer(config, persistent);
         s.quiet = quiet;
+        if (persistent) s.persistence.loadAtStart();
         s.net.start();
         s.activeExpiry.start();
         s.net.scheduleEverySecondFraction(() -> {
             s.stats.opsSampler().sample();
             s.closeIdleClients();
+            s.persistence.cron();
         });
         if (!quiet) log.info("Ferrite {} (Redis {} compatible) ready to accept connections on {}:{} pid={} transport={}",
                 Version.FERRITE, Version.REDIS, config.bind.value(), s.port(), ProcessHandle.current().pid(),
@@ -152,6 +170,8 @@ public final class FerriteServer implements AutoCloseable {
     public int port() { return net.port(); }
     public FerriteConfig config() { return config; }
     public Keyspace keyspace() { return keyspace; }
+    /** RDB snapshots: SAVE, BGSAVE, save points, loading at start. */
+    public Persistence persistence() { return persistence; }
 
     private io.ferrite.server.keyspace.Evictor evictor;
 
@@ -211,6 +231,22 @@ public final class FerriteServer implements AutoCloseable {
     /** What SHUTDOWN does after closing the server (the launcher exits the process). */
     public void onShutdown(Runnable hook) { this.shutdownHook = hook; }
 
+    /**
+     * What must happen before the server may exit (SHUTDOWN, SIGTERM): the final save when asked
+     * (save) or, unless nosave, when the process persists and has save points. False when that
+     * save failed and force was not given: the server then keeps running, as Redis does.
+     */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (nosave || !(save || (persistence.automatic() && persistence.hasSavePoints()))) return true;
+        // New writes wait unrun; taking every shard lock once lets writes already running finish.
+        clientPause.holdWritesForShutdown();
+        keyspace.lockAll();
+        keyspace.unlockAll();
+        if (persistence.saveForShutdown() || force) return true;
+        clientPause.unpause();
+        return false;
+    }
+
     /** SHUTDOWN: close, then run the shutdown hook, off the event loop that asked. */
     public void shutdownAsync() {
         Thread.ofPlatform().name("ferrite-shutdown").start(() -> {
@@ -265,6 +301,11 @@ public final class FerriteServer implements AutoCloseable {
 
         public FerriteConfig config() { return config; }
 
-        public FerriteServer start() throws InterruptedException { return FerriteServer.start(config); }
+        public FerriteServer start() throws InterruptedException, IOException { return FerriteServer.start(config); }
+
+        /** Starts it as the process would: loads dbfilename, saves by save points and at shutdown. */
+        public FerriteServer startPersistent() throws InterruptedException, IOException {
+            return FerriteServer.startProcess(config);
+        }
     }
 }

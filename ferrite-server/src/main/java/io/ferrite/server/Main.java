@@ -33,19 +33,25 @@ public final class Main {
         Warmup.atStartup(config);
         FerriteServer server;
         try {
-            server = FerriteServer.start(config);
+            server = FerriteServer.startProcess(config);
         } catch (Exception e) {
             System.err.println("Could not start Ferrite: " + e);
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        server.onShutdown(stopped::countDown);
-        // SIGTERM and SIGINT: close cleanly, then exit 0 as redis-server does. A signal handler
-        // (rather than only a shutdown hook) lets System.exit run every other hook too (JFR dumps).
+        server.onShutdown(stopped::countDown); // SHUTDOWN: saved (if it had to) and closed already
+        // SIGTERM and SIGINT: the final save if there are save points, then close and exit 0 as
+        // redis-server does; if that save fails, keep running (as Redis: "can't exit") so the data
+        // is not lost. A signal handler (rather than only a shutdown hook) lets System.exit run
+        // every other hook too (JFR dumps).
+        final FerriteServer running = server;
         for (String name : new String[] {"TERM", "INT"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stopped.countDown());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    if (running.prepareShutdown(false, false, false)) stopped.countDown();
+                    else System.err.println("Errors trying to shut down the server: the final save failed, see the log");
+                });
             } catch (IllegalArgumentException e) {
                 // the platform does not let us handle this signal: the shutdown hook below covers it
             }

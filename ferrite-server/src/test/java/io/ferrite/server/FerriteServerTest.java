@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrite.server.config.FerriteConfig;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,20 +67,10 @@ class FerriteServerTest {
 
     @Test
     void processLogsStartupLineAndExitsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = dir.resolve("ferrite.log");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.ferrite.server.Main",
-                "--port", "0").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = startProcess(log, "--port", "0", "--dir", dir.toString());
         try {
-            Pattern ready = Pattern.compile("Ferrite (\\S+) \\(Redis (\\S+) compatible\\) ready to accept connections on "
-                    + "127.0.0.1:(\\d+) pid=(\\d+)");
-            Matcher m = null;
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (m == null && System.currentTimeMillis() < deadline) {
-                Matcher x = ready.matcher(Files.readString(log));
-                if (x.find()) m = x; else Thread.sleep(50);
-            }
-            assertThat(m).as("startup line").isNotNull();
+            Matcher m = awaitReady(log);
             assertThat(Long.parseLong(m.group(4))).isEqualTo(p.pid());
             int port = Integer.parseInt(m.group(3));
             // The JIT warm-up ran on a throwaway server first and left nothing behind.
@@ -91,9 +84,43 @@ class FerriteServerTest {
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isZero();
-            assertThat(Files.readString(log)).contains("shutting down").contains("ready to exit");
+            // The default save points make SIGTERM write the final snapshot, as redis-server does.
+            assertThat(Files.readString(log)).contains("shutting down").contains("ready to exit").contains("DB saved on disk");
         } finally {
             p.destroyForcibly();
         }
+        // The next process loads it before it listens.
+        Path log2 = dir.resolve("ferrite2.log");
+        Process q = startProcess(log2, "--port", "0", "--dir", dir.toString(), "--warmup-ms", "0");
+        try {
+            int port = Integer.parseInt(awaitReady(log2).group(3));
+            assertThat(Files.readString(log2)).contains("DB loaded from disk: 1 keys");
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                assertThat(j.get("k")).isEqualTo("v");
+            }
+            q.destroy();
+            assertThat(q.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            q.destroyForcibly();
+        }
+    }
+
+    private static Process startProcess(Path log, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.ferrite.server.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static Matcher awaitReady(Path log) throws Exception {
+        Pattern ready = Pattern.compile("Ferrite (\\S+) \\(Redis (\\S+) compatible\\) ready to accept connections on "
+                + "127.0.0.1:(\\d+) pid=(\\d+)");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            Matcher x = ready.matcher(Files.readString(log));
+            if (x.find()) return x;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no startup line in " + log + ":\n" + Files.readString(log));
     }
 }

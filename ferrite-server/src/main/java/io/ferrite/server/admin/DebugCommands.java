@@ -43,6 +43,7 @@ public final class DebugCommands {
         else if (sub.equals("set-active-expire") && argc == 3) setActiveExpire(c);
         else if (sub.equals("digest-value") && argc >= 2) digestValue(c);
         else if (sub.equals("protocol") && argc == 3) protocol(c);
+        else if (sub.equals("reload")) reload(c);
         else throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
                     + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try DEBUG HELP.");
     }
@@ -70,6 +71,29 @@ public final class DebugCommands {
         }
         w.array(digests.length);
         for (String d : digests) w.simple(d);
+    }
+
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the dataset to dir/dbfilename (not with
+     * NOSAVE), empties it (not with NOFLUSH or MERGE), and loads the file back: every value goes
+     * through the RDB writer and reader. Under every shard lock (DEBUG is lock_all).
+     */
+    static void reload(Client c) {
+        boolean save = true, flush = true;
+        for (int i = 2; i < c.argc(); i++) {
+            String opt = new String(c.arg(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            switch (opt) {
+                case "merge", "noflush" -> flush = false;
+                case "nosave" -> save = false;
+                default -> throw new CommandError("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+            }
+        }
+        try {
+            c.server().persistence().reload(save, flush);
+        } catch (java.io.IOException e) {
+            throw new CommandError("ERR Error trying to load the RDB dump, check server logs.");
+        }
+        c.reply().ok();
     }
 
     /** DEBUG SET-ACTIVE-EXPIRE 0|1: Redis's tests turn the active cycle off to observe lazy expiry. */
@@ -183,6 +207,9 @@ public final class DebugCommands {
     static void help(Client c) {
         Help.reply(c,
                 "OBJECT <key>", "    Show low level info about `key` and associated value.",
-                "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
+                "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
+                "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+                "    Write the dataset to the RDB file and load it back: NOSAVE loads the file as it is,",
+                "    NOFLUSH and MERGE keep the current keys (a key in the file replaces its namesake).");
     }
 }

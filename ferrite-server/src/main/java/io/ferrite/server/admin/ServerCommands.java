@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Server commands (Redis 7.2 group "server"): DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE,
- * MONITOR, SHUTDOWN, and WAIT (group "generic"), FUNCTION FLUSH and SCRIPT FLUSH (group
+ * Server commands (Redis 7.2 group "server"): DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SAVE, BGSAVE,
+ * LASTSAVE, MONITOR, SHUTDOWN, and WAIT (group "generic"), FUNCTION FLUSH and SCRIPT FLUSH (group
  * "scripting"); INFO, COMMAND, SLOWLOG and DEBUG live in their own files.
  * Spec: https://redis.io/docs/latest/commands/?group=server
  */
@@ -34,6 +34,10 @@ public final class ServerCommands {
                 "Exchanges the contents of two databases.");
         t.add("time", 1, "loading stale fast", "", 0, 0, 0, ServerCommands::time,
                 "The server clock: unix seconds and the microseconds within them.");
+        t.add("save", 1, "admin noscript no_multi lock_all", "@admin @dangerous", 0, 0, 0, ServerCommands::save,
+                "Writes an RDB snapshot of the dataset to dir/dbfilename, blocking until it is on disk.");
+        t.add("bgsave", -1, "admin noscript", "@admin @dangerous", 0, 0, 0, ServerCommands::bgsave,
+                "Writes an RDB snapshot of the dataset in the background.");
         t.add("lastsave", 1, "loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::lastsave,
                 "The unix time of the last successful save.");
         t.add("role", 1, "noscript loading stale fast", "@admin @dangerous", 0, 0, 0, ServerCommands::role,
@@ -82,6 +86,7 @@ public final class ServerCommands {
             ks.database(i).clear();
             c.server().blockedClients().signalAll(i);
         }
+        c.server().persistence().afterFlushAll();
         c.reply().ok();
     }
 
@@ -116,9 +121,23 @@ public final class ServerCommands {
         w.bulkLong(now.getNano() / 1000);
     }
 
-    /** LASTSAVE: nothing has been saved yet, so the start time (Redis also starts from it). */
+    /** LASTSAVE: the unix time of the last successful save; the start time before one (as Redis). */
     static void lastsave(Client c) {
-        c.reply().integer(c.server().startedAt() / 1000);
+        c.reply().integer(c.server().persistence().lastSaveSeconds());
+    }
+
+    /** SAVE: +OK once the snapshot is on disk; a bare "-ERR" when it could not be written (as Redis; the log says why). */
+    static void save(Client c) {
+        if (c.server().persistence().save()) c.reply().ok();
+        else c.reply().error("ERR");
+    }
+
+    /** BGSAVE [SCHEDULE]. */
+    static void bgsave(Client c) {
+        boolean schedule = false;
+        if (c.argc() == 2 && StringCommands.is(c.arg(1), "schedule")) schedule = true;
+        else if (c.argc() > 1) throw CommandError.SYNTAX;
+        c.reply().simple(c.server().persistence().bgsave(schedule));
     }
 
     /** MONITOR: +OK, then every command the server runs; a second MONITOR is ignored, without a reply. */
@@ -130,22 +149,28 @@ public final class ServerCommands {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: there is nothing to save yet and no
-     * shutdown takes time, so every valid form closes the server at once and the caller's
-     * connection closes without a reply, and ABORT never finds a shutdown in progress.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves first with SAVE, or without NOSAVE when
+     * the process has save points (see FerriteServer.prepareShutdown); a save that fails keeps the
+     * server running with "Errors trying to SHUTDOWN", unless FORCE. Then the server closes and
+     * the caller's connection closes without a reply. There are no replicas to wait for, so NOW
+     * changes nothing and ABORT never finds a shutdown in progress.
      */
     static void shutdown(Client c) {
-        boolean save = false, nosave = false, abort = false, other = false;
+        boolean save = false, nosave = false, abort = false, force = false, now = false;
         for (int i = 1; i < c.argc(); i++) {
             byte[] a = c.arg(i);
             if (StringCommands.is(a, "nosave")) nosave = true;
             else if (StringCommands.is(a, "save")) save = true;
-            else if (StringCommands.is(a, "now") || StringCommands.is(a, "force")) other = true;
+            else if (StringCommands.is(a, "now")) now = true;
+            else if (StringCommands.is(a, "force")) force = true;
             else if (StringCommands.is(a, "abort")) abort = true;
             else throw CommandError.SYNTAX;
         }
-        if ((abort && (save || nosave || other)) || (save && nosave)) throw CommandError.SYNTAX;
+        if ((abort && (save || nosave || now || force)) || (save && nosave)) throw CommandError.SYNTAX;
         if (abort) throw new CommandError("ERR No shutdown in progress.");
+        if (!c.server().prepareShutdown(save, nosave, force)) {
+            throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+        }
         c.closeAfterReply(true);
         c.server().shutdownAsync();
     }

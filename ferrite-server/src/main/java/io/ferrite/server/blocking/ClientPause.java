@@ -52,6 +52,18 @@ public final class ClientPause {
         by.channel().eventLoop().schedule(this::expireIfDue, Math.max(0, wait), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Holds every write from now on, with no end (the final save before the server exits: what it
+     * writes is all that clients were told succeeded). {@link #unpause} lets them run if the save
+     * fails and the server stays up.
+     */
+    public synchronized void holdWritesForShutdown() {
+        mode |= WRITE;
+        endMillis = Long.MAX_VALUE;
+        active = true;
+        keyspace.expiryPaused(true);
+    }
+
     private void expireIfDue() {
         List<Client> resume;
         synchronized (this) {

@@ -8,6 +8,7 @@ import io.ferrite.server.admin.Monitors;
 import io.ferrite.server.blocking.BlockedClients;
 import io.ferrite.server.exec.CommandClock;
 import io.ferrite.server.exec.CommandThread;
+import io.ferrite.server.persistence.Persistence;
 import io.ferrite.server.admin.ServerStats;
 import io.ferrite.server.admin.SlowLog;
 import io.ferrite.server.keyspace.Keyspace;
@@ -74,6 +75,7 @@ public final class Dispatcher {
         this.monitors = server.monitors();
         this.maxmemory = server.config().maxmemory;
         this.evictor = server.evictor();
+        this.persistence = server.persistence();
         this.watchedKeys = new WatchedKeys(keyspace);
     }
 
@@ -99,6 +101,7 @@ public final class Dispatcher {
 
     public static final CommandError OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
     private final io.ferrite.server.config.ConfigParam maxmemory;
+    private final Persistence persistence;
 
     private final io.ferrite.server.keyspace.Evictor evictor;
 
@@ -161,6 +164,12 @@ public final class Dispatcher {
                 || (cmd.fullName.equals("exec") && c.multiState() != null && c.multiState().queuedDenyOom()))) {
             cmd.rejectedCalls.increment();
             reject(c, cmd, OOM.getMessage());
+            return;
+        }
+        // A failed background save with stop-writes-on-bgsave-error: writes (and PING) get MISCONF.
+        if (persistence.refusesWrites() && (cmd.has(CommandFlags.WRITE) || cmd.fullName.equals("ping"))) {
+            cmd.rejectedCalls.increment();
+            reject(c, cmd, Persistence.MISCONF.getMessage());
             return;
         }
         // A script past busy-reply-threshold: BUSY, also for commands that MULTI would queue.

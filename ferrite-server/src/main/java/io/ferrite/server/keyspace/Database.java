@@ -306,6 +306,12 @@ public final class Database {
         stats.dirty.increment();
     }
 
+    /** Number of keys of this database in shard s (expired but not yet reclaimed included). Shard s's lock. */
+    public long tableSize(int s) { return keyspace.shard(s).tables[index].size(); }
+
+    /** Visits every entry of this database in shard s, expired or not. Shard s's lock. */
+    public void forEachInTable(int s, Consumer<DbEntry> visitor) { keyspace.shard(s).tables[index].forEach(visitor); }
+
     /** Visits every entry, expired or not. All locks. */
     public void forEach(Consumer<DbEntry> visitor) {
         for (int i = 0; i < keyspace.shardCount(); i++) keyspace.shard(i).tables[index].forEach(visitor);

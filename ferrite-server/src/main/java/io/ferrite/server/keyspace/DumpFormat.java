@@ -37,8 +37,8 @@ import java.util.List;
  *   <li><b>CRC-64</b>: {@link Crc64} over everything before it, version included.</li>
  * </ul>
  *
- * <p>Each value type plugs in here: one case in {@link #writeObject} (the RDB type byte, then the
- * body through {@link RdbOutput}) and one in {@link #readObject} (the body through
+ * <p>Each value type plugs in here: one case in {@link #writeValue} (the RDB type byte, then the
+ * body through {@link RdbOutput}) and one in {@link #readValue} (the body through
  * {@link RdbInput}). Types without a case cannot be dumped yet.
  */
 public final class DumpFormat {
@@ -74,13 +74,14 @@ public final class DumpFormat {
      */
     public static byte[] dump(byte[] key, Object value) {
         RdbOutput out = new RdbOutput();
-        writeObject(out, key, value);
+        writeValue(out, key, value);
         out.writeLittleEndian(RDB_VERSION, 2);
         out.writeLittleEndian(Crc64.update(0, out.array(), 0, out.size()), 8);
         return out.toByteArray();
     }
 
-    private static void writeObject(RdbOutput out, byte[] key, Object value) {
+    /** One value as RDB writes it: the type byte, then the body (a DUMP payload and an RDB file entry alike). */
+    public static void writeValue(RdbOutput out, byte[] key, Object value) {
         if (value instanceof byte[] s) {
             out.writeByte(TYPE_STRING);
             out.writeString(s);
@@ -151,7 +152,7 @@ public final class DumpFormat {
         if (!verify(payload)) throw BAD_PAYLOAD;
         try {
             RdbInput in = new RdbInput(payload, 0, payload.length - FOOTER);
-            return readObject(in.readByte(), in);
+            return readValue(in.readByte(), in);
         } catch (RdbInput.Malformed e) {
             throw BAD_FORMAT;
         }
@@ -207,7 +208,8 @@ public final class DumpFormat {
         }
     }
 
-    private static Object readObject(int type, RdbInput in) {
+    /** The value of RDB type {@code type} whose body {@code in} is at; BAD_FORMAT for a type Ferrite does not know. */
+    public static Object readValue(int type, RdbInput in) {
         return switch (type) {
             case TYPE_STRING -> in.readString();
             case ListDump.RDB_TYPE_LIST, ListDump.RDB_TYPE_LIST_QUICKLIST_2 -> ListDump.read(type, in);

@@ -30,6 +30,15 @@ public final class RdbOutput {
     /** The bytes written so far, without copying; valid up to {@link #size()}. */
     byte[] array() { return buf; }
 
+    /** Forgets what was written, keeping the buffer (one buffer serves table after table of an RDB file). */
+    public void clear() { size = 0; }
+
+    /** Writes what was written so far to os. */
+    public void writeTo(java.io.OutputStream os) throws java.io.IOException { os.write(buf, 0, size); }
+
+    /** crc (a CRC-64 so far) continued over what was written. */
+    public long crc64(long crc) { return Crc64.update(crc, buf, 0, size); }
+
     private void ensure(int more) {
         if (size + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
     }

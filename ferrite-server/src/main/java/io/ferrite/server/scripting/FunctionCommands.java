@@ -1,11 +1,15 @@
 package io.ferrite.server.scripting;
 
+import io.ferrite.server.FerriteServer;
 import io.ferrite.server.command.CommandTable;
+import io.ferrite.server.keyspace.DumpFormat;
+import io.ferrite.server.keyspace.RdbOutput;
 import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.protocol.RespWriter;
 import io.ferrite.server.string.StringCommands;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * FUNCTION LOAD / LIST / DELETE / FLUSH / DUMP / RESTORE / KILL / STATS / HELP, FCALL and
@@ -145,6 +149,26 @@ public final class FunctionCommands {
 
     static void dump(Client c) {
         c.reply().bulk(libraries(c).dump());
+    }
+
+    /**
+     * The libraries as an RDB file holds them (FUNCTION DUMP's payload without its footer), empty
+     * when no script engine has started. The caller holds every shard lock.
+     */
+    public static byte[] rdbFunctions(FerriteServer server) {
+        LuaEngine engine = server.scriptingIfStarted();
+        if (engine == null) return new byte[0];
+        byte[] payload = engine.functions().dump();
+        return Arrays.copyOf(payload, payload.length - 10);
+    }
+
+    /**
+     * Replaces the libraries with an RDB file's (the FUNCTION2 entries in body, as FUNCTION
+     * RESTORE ... FLUSH would). The caller holds every shard lock.
+     */
+    public static void restoreRdbFunctions(FerriteServer server, RdbOutput body) {
+        LuaEngine.of(server).functions().restore(DumpFormat.withFooter(body),
+                FunctionLibraries.RestorePolicy.FLUSH);
     }
 
     /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */

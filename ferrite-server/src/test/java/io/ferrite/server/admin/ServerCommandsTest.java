@@ -134,12 +134,15 @@ class ServerCommandsTest {
     @Test
     void debugHelpAndUnknownSubcommands() throws IOException {
         try (RawConnection r = raw()) {
-            assertThat(call(r, "DEBUG", "HELP")).isEqualTo("*7\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            assertThat(call(r, "DEBUG", "HELP")).isEqualTo("*10\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                     + "+OBJECT <key>\r\n+    Show low level info about `key` and associated value.\r\n"
                     + "+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n"
+                    + "+RELOAD [MERGE] [NOFLUSH] [NOSAVE]\r\n"
+                    + "+    Write the dataset to the RDB file and load it back: NOSAVE loads the file as it is,\r\n"
+                    + "+    NOFLUSH and MERGE keep the current keys (a key in the file replaces its namesake).\r\n"
                     + "+HELP\r\n+    Print this help.\r\n");
-            assertThat(call(r, "DEBUG", "RELOAD"))
-                    .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'RELOAD'. Try DEBUG HELP.\r\n");
+            assertThat(call(r, "DEBUG", "NOSUCH"))
+                    .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'NOSUCH'. Try DEBUG HELP.\r\n");
             assertThat(call(r, "DEBUG", "OBJECT"))
                     .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'OBJECT'. Try DEBUG HELP.\r\n");
             assertThat(call(r, "DEBUG")).isEqualTo("-ERR wrong number of arguments for 'debug' command\r\n");
