@@ -76,20 +76,23 @@ public final class DebugCommands {
     /**
      * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the dataset to dir/dbfilename (not with
      * NOSAVE), empties it (not with NOFLUSH or MERGE), and loads the file back: every value goes
-     * through the RDB writer and reader. Under every shard lock (DEBUG is lock_all).
+     * through the RDB writer and reader. With NOFLUSH alone a key or function library already
+     * there fails the load; with MERGE the file's replace them. Under every shard lock (DEBUG is
+     * lock_all).
      */
     static void reload(Client c) {
-        boolean save = true, flush = true;
+        boolean save = true, noflush = false, merge = false;
         for (int i = 2; i < c.argc(); i++) {
             String opt = new String(c.arg(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
             switch (opt) {
-                case "merge", "noflush" -> flush = false;
+                case "merge" -> merge = true;
+                case "noflush" -> noflush = true;
                 case "nosave" -> save = false;
                 default -> throw new CommandError("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
             }
         }
         try {
-            c.server().persistence().reload(save, flush);
+            c.server().persistence().reload(save, noflush, merge);
         } catch (java.io.IOException e) {
             throw new CommandError("ERR Error trying to load the RDB dump, check server logs.");
         }
@@ -210,6 +213,6 @@ public final class DebugCommands {
                 "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
                 "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
                 "    Write the dataset to the RDB file and load it back: NOSAVE loads the file as it is,",
-                "    NOFLUSH and MERGE keep the current keys (a key in the file replaces its namesake).");
+                "    NOFLUSH keeps the current keys (a namesake in the file is an error), MERGE too (the file's wins).");
     }
 }

@@ -22,6 +22,14 @@ public final class RdbOutput {
 
     private byte[] buf = new byte[64];
     private int size;
+    // rdbcompression: strings over 20 bytes are LZF-compressed when that saves at least 4 bytes,
+    // as Redis's rdbSaveRawString does. Off for DUMP payloads; scratch space made on first use.
+    private boolean compress;
+    private byte[] lzfOut;
+    private Lzf.Compressor lzf;
+
+    /** LZF-compresses strings longer than 20 bytes from now on (RDB files with rdbcompression yes). */
+    public void compressStrings(boolean on) { compress = on; }
 
     public int size() { return size; }
 
@@ -32,6 +40,12 @@ public final class RdbOutput {
 
     /** Forgets what was written, keeping the buffer (one buffer serves table after table of an RDB file). */
     public void clear() { size = 0; }
+
+    /** The byte at index i of what was written. */
+    public int byteAt(int i) { return buf[i] & 0xff; }
+
+    /** Appends what was written here from index {@code from} to {@code other}. */
+    public void copyTo(RdbOutput other, int from) { other.writeBytes(buf, from, size - from); }
 
     /** Writes what was written so far to os. */
     public void writeTo(java.io.OutputStream os) throws java.io.IOException { os.write(buf, 0, size); }
@@ -84,8 +98,8 @@ public final class RdbOutput {
 
     /**
      * A string: canonical integers that fit in 32 bits as {@code 11000000|01|10} plus 1, 2 or 4
-     * little-endian bytes (what Redis writes for them too), anything else as length + bytes.
-     * Never LZF-compressed.
+     * little-endian bytes (what Redis writes for them too), then (with {@link #compressStrings})
+     * an LZF block when that is at least 4 bytes shorter, anything else as length + bytes.
      */
     public void writeString(byte[] s) {
         if (s.length <= 11 && Numbers.isLong(s)) {
@@ -104,7 +118,22 @@ public final class RdbOutput {
                 return;
             }
         }
+        if (compress && s.length > 20 && writeLzf(s)) return;
         writeLength(s.length);
         writeBytes(s, 0, s.length);
+    }
+
+    /** 11000011, compressed length, original length, the LZF block; false when it would not save 4 bytes. */
+    private boolean writeLzf(byte[] s) {
+        if (lzf == null) lzf = new Lzf.Compressor();
+        int cap = s.length - 4;
+        if (lzfOut == null || lzfOut.length < cap) lzfOut = new byte[Math.max(cap, 256)];
+        int n = lzf.compress(s, lzfOut, cap);
+        if (n == 0) return false;
+        writeByte(0xc0 | ENC_LZF);
+        writeLength(n);
+        writeLength(s.length);
+        writeBytes(lzfOut, 0, n);
+        return true;
     }
 }

@@ -96,12 +96,16 @@ public final class Persistence {
 
     /** Loads f into the keyspace under every shard lock; IOException for an unreadable or invalid file. */
     RdbFile.Loaded load(Path f) throws IOException {
+        return load(f, RdbFile.Into.EMPTY);
+    }
+
+    private RdbFile.Loaded load(Path f, RdbFile.Into into) throws IOException {
         if (Files.size(f) > Integer.MAX_VALUE - 16) throw new IOException(f + " is over 2 GB, which Ferrite cannot load yet");
         byte[] bytes = Files.readAllBytes(f);
         var ks = server.keyspace();
         ks.lockAll();
         try {
-            RdbFile.Loaded loaded = RdbFile.load(bytes, server, Clock.now());
+            RdbFile.Loaded loaded = RdbFile.load(bytes, server, Clock.now(), into);
             lastLoadKeys = loaded.keys();
             lastLoadExpired = loaded.expiredSkipped();
             dirtyAtLastSave = ks.stats().dirty.sum();
@@ -209,7 +213,8 @@ public final class Persistence {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-            RdbFile.Written w = RdbFile.write(server, os, config.param("rdbchecksum").boolValue());
+            RdbFile.Written w = RdbFile.write(server, os, config.param("rdbchecksum").boolValue(),
+                    config.param("rdbcompression").boolValue());
             os.flush();
             ch.force(true);
             move(temp, target);
@@ -290,11 +295,16 @@ public final class Persistence {
         if (automatic && hasSavePoints() && bgsaveStartedAt < 0) save();
     }
 
-    /** DEBUG RELOAD: save (unless not), empty every database (unless not), load the file back. The caller holds every shard lock. */
-    public void reload(boolean save, boolean flush) throws IOException {
+    /**
+     * DEBUG RELOAD: save (unless not), empty every database (unless noflush or merge), load the
+     * file back; with noflush a key or library already there fails the load, with merge the
+     * file's replace them. The caller holds every shard lock.
+     */
+    public void reload(boolean save, boolean noflush, boolean merge) throws IOException {
         if (save && !save()) throw new CommandError("ERR Error trying to save the DB, check server logs.");
         var ks = server.keyspace();
+        boolean flush = !noflush && !merge;
         if (flush) for (int i = 0; i < ks.databaseCount(); i++) ks.database(i).clear();
-        load(file());
+        load(file(), flush ? RdbFile.Into.EMPTY : merge ? RdbFile.Into.MERGE : RdbFile.Into.KEEP);
     }
 }

@@ -32,6 +32,9 @@ import java.util.Arrays;
  * EOF  CRC-64                               0xFF; Crc64 of every byte before it, LE (0 when rdbchecksum no)
  * </pre>
  *
+ * <p>With {@code rdbcompression yes} (the default) strings over 20 bytes, listpack blobs included,
+ * are written LZF-compressed when that saves 4 bytes or more, as Redis does.
+ *
  * <p>Read also: RDB 1 to 11 values Ferrite knows (see {@link DumpFormat#readValue}), EXPIRETIME in
  * seconds, IDLE and FREQ (the key's access record under LRU/LFU), MODULE_AUX is refused, and a
  * database may be selected more than once.
@@ -60,10 +63,13 @@ public final class RdbFile {
      * need not hold any lock; shard locks are reentrant, so one that holds them all gets one
      * consistent point in time.
      */
-    static Written write(FerriteServer server, OutputStream os, boolean checksum) throws IOException {
+    static Written write(FerriteServer server, OutputStream os, boolean checksum, boolean compress) throws IOException {
         Keyspace ks = server.keyspace();
         Sink sink = new Sink(os, checksum);
         RdbOutput out = new RdbOutput();
+        RdbOutput value = new RdbOutput(); // one value at a time, to put its key after its type byte
+        value.compressStrings(compress);
+        out.compressStrings(compress);
         out.writeBytes(MAGIC, 0, MAGIC.length);
         byte[] version = String.format("%04d", VERSION).getBytes(StandardCharsets.US_ASCII);
         out.writeBytes(version, 0, version.length);
@@ -101,7 +107,7 @@ public final class RdbFile {
                         selected = true;
                     }
                     keys += n;
-                    db.forEachInTable(s, e -> entry(out, e));
+                    db.forEachInTable(s, e -> entry(out, value, e));
                 } finally {
                     shard.unlock();
                 }
@@ -117,23 +123,18 @@ public final class RdbFile {
         return new Written(keys, sink.bytes);
     }
 
-    private static void entry(RdbOutput out, DbEntry e) {
+    private static void entry(RdbOutput out, RdbOutput value, DbEntry e) {
         if (e.hasExpire()) {
             out.writeByte(OP_EXPIRETIME_MS);
             out.writeLittleEndian(e.expireAt(), 8);
         }
         // The key comes after the type byte: write the value's type, then the key, then its body.
-        RdbOutput value = VALUE.get();
         value.clear();
         DumpFormat.writeValue(value, e.key(), e.value());
-        byte[] v = value.toByteArray();
-        out.writeByte(v[0] & 0xff);
+        out.writeByte(value.byteAt(0));
         out.writeString(e.key());
-        out.writeBytes(v, 1, v.length - 1);
+        value.copyTo(out, 1);
     }
-
-    // One scratch buffer per saving thread: a value is serialized apart to put its key after its type byte.
-    private static final ThreadLocal<RdbOutput> VALUE = ThreadLocal.withInitial(RdbOutput::new);
 
     private static void aux(RdbOutput out, String name, String value) {
         out.writeByte(OP_AUX);
@@ -163,12 +164,21 @@ public final class RdbFile {
     /** What a load found. */
     record Loaded(long keys, long expiredSkipped, int version) {}
 
+    /** How a load meets what is already there (DEBUG RELOAD's options). */
+    enum Into {
+        /** An empty dataset (a start, DEBUG RELOAD): the file's functions replace all libraries. */
+        EMPTY,
+        /** NOFLUSH: a key or library already there is an error, as in Redis. */
+        KEEP,
+        /** MERGE: the file's keys and libraries replace their namesakes. */
+        MERGE
+    }
+
     /**
-     * Loads an RDB file's contents into the server (the caller holds every shard lock, and the
-     * keyspace is empty or meant to be merged into: a key already there is replaced). Malformed
+     * Loads an RDB file's contents into the server (the caller holds every shard lock). Malformed
      * input raises {@link RdbInput.Malformed} with what was wrong; keys loaded before it stay.
      */
-    static Loaded load(byte[] file, FerriteServer server, long nowMillis) {
+    static Loaded load(byte[] file, FerriteServer server, long nowMillis, Into into) {
         if (file.length < 9 || !Arrays.equals(file, 0, 5, MAGIC, 0, 5)) {
             throw new RdbInput.Malformed("Wrong signature trying to load DB from file");
         }
@@ -218,7 +228,11 @@ public final class RdbFile {
                         long actual = Crc64.update(0, file, 0, in.position() - 8);
                         if (expected != 0 && expected != actual) throw new RdbInput.Malformed("Wrong RDB checksum");
                     }
-                    if (functions.size() > 0) FunctionCommands.restoreRdbFunctions(server, functions);
+                    try {
+                        FunctionCommands.restoreRdbFunctions(server, functions, into == Into.EMPTY, into == Into.MERGE);
+                    } catch (CommandError e) {
+                        throw new RdbInput.Malformed("functions: " + e.getMessage());
+                    }
                     return new Loaded(keys, expired, version);
                 }
                 default -> {
@@ -233,6 +247,10 @@ public final class RdbFile {
                     if (expireAt != DbEntry.NO_EXPIRE && expireAt <= nowMillis) {
                         expired++; // as a Redis master: keys already expired are not loaded
                     } else {
+                        if (into == Into.KEEP && db.peek(key) != null) {
+                            throw new RdbInput.Malformed("duplicated key '" + new String(key, StandardCharsets.UTF_8)
+                                    + "' in DB " + db.index());
+                        }
                         if (value instanceof Value v) v.beforeRestore(db, key);
                         db.delete(key);
                         DbEntry e = db.set(key, value, expireAt);

@@ -163,12 +163,15 @@ public final class FunctionCommands {
     }
 
     /**
-     * Replaces the libraries with an RDB file's (the FUNCTION2 entries in body, as FUNCTION
-     * RESTORE ... FLUSH would). The caller holds every shard lock.
+     * Loads an RDB file's libraries (the FUNCTION2 entries in body): in place of the current ones
+     * (flush), beside them replacing namesakes (merge), or beside them refusing namesakes (neither:
+     * CommandError). The caller holds every shard lock.
      */
-    public static void restoreRdbFunctions(FerriteServer server, RdbOutput body) {
-        LuaEngine.of(server).functions().restore(DumpFormat.withFooter(body),
-                FunctionLibraries.RestorePolicy.FLUSH);
+    public static void restoreRdbFunctions(FerriteServer server, RdbOutput body, boolean flush, boolean merge) {
+        if (body.size() == 0 && (!flush || server.scriptingIfStarted() == null)) return;
+        FunctionLibraries.RestorePolicy policy = flush ? FunctionLibraries.RestorePolicy.FLUSH
+                : merge ? FunctionLibraries.RestorePolicy.REPLACE : FunctionLibraries.RestorePolicy.APPEND;
+        LuaEngine.of(server).functions().restore(DumpFormat.withFooter(body), policy);
     }
 
     /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */

@@ -139,7 +139,7 @@ class ServerCommandsTest {
                     + "+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n"
                     + "+RELOAD [MERGE] [NOFLUSH] [NOSAVE]\r\n"
                     + "+    Write the dataset to the RDB file and load it back: NOSAVE loads the file as it is,\r\n"
-                    + "+    NOFLUSH and MERGE keep the current keys (a key in the file replaces its namesake).\r\n"
+                    + "+    NOFLUSH keeps the current keys (a namesake in the file is an error), MERGE too (the file's wins).\r\n"
                     + "+HELP\r\n+    Print this help.\r\n");
             assertThat(call(r, "DEBUG", "NOSUCH"))
                     .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'NOSUCH'. Try DEBUG HELP.\r\n");

@@ -275,6 +275,22 @@ class RdbPersistenceTest {
             assertThat(send(j, "DEBUG", "RELOAD", "NOSAVE")).isEqualTo("OK"); // back to the file
             assertThat(j.exists("extra")).isFalse();
             assertThat(RealRedis.call(j, "DEBUG", "RELOAD", "BOGUS").toString()).startsWith("ERR: ERR DEBUG RELOAD only");
+            // NOFLUSH keeps what is there, and a key (or library) the file also has is an error, as in Redis.
+            assertThat(RealRedis.call(j, "DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"))
+                    .isEqualTo("ERR: ERR Error trying to load the RDB dump, check server logs.");
+            // MERGE: the file's keys and libraries replace their namesakes, the others stay.
+            j.set("s", "changed");
+            j.set("extra", "2");
+            send(j, "FUNCTION", "LOAD", "#!lua name=other\nredis.register_function('other', function() return 7 end)");
+            assertThat(send(j, "DEBUG", "RELOAD", "NOSAVE", "MERGE")).isEqualTo("OK");
+            assertThat(j.get("s")).isEqualTo("hello");
+            assertThat(j.get("extra")).isEqualTo("2");
+            assertThat(send(j, "FCALL", "other", "0")).isEqualTo(7L);
+            assertThat(send(j, "FCALL", "answer", "0")).isEqualTo(42L);
+            // A plain reload empties the dataset and the libraries first.
+            assertThat(send(j, "DEBUG", "RELOAD", "NOSAVE")).isEqualTo("OK");
+            assertThat(j.exists("extra")).isFalse();
+            assertThat(RealRedis.call(j, "FCALL", "other", "0")).isEqualTo("ERR: ERR Function not found");
         }
     }
 
