@@ -5,8 +5,10 @@ import io.ferrite.server.config.FerriteConfig;
 import io.ferrite.server.keyspace.Clock;
 import io.ferrite.server.keyspace.RdbInput;
 import io.ferrite.server.protocol.CommandError;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -100,12 +102,10 @@ public final class Persistence {
     }
 
     private RdbFile.Loaded load(Path f, RdbFile.Into into) throws IOException {
-        if (Files.size(f) > Integer.MAX_VALUE - 16) throw new IOException(f + " is over 2 GB, which Ferrite cannot load yet");
-        byte[] bytes = Files.readAllBytes(f);
         var ks = server.keyspace();
         ks.lockAll();
-        try {
-            RdbFile.Loaded loaded = RdbFile.load(bytes, server, Clock.now(), into);
+        try (InputStream file = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
+            RdbFile.Loaded loaded = RdbFile.load(file, server, Clock.now(), into);
             lastLoadKeys = loaded.keys();
             lastLoadExpired = loaded.expiredSkipped();
             dirtyAtLastSave = ks.stats().dirty.sum();

@@ -2,7 +2,6 @@ package io.ferrite.server.persistence;
 
 import io.ferrite.server.FerriteServer;
 import io.ferrite.server.Version;
-import io.ferrite.server.keyspace.Crc64;
 import io.ferrite.server.keyspace.Database;
 import io.ferrite.server.keyspace.DbEntry;
 import io.ferrite.server.keyspace.DumpFormat;
@@ -14,6 +13,7 @@ import io.ferrite.server.keyspace.Value;
 import io.ferrite.server.protocol.CommandError;
 import io.ferrite.server.scripting.FunctionCommands;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,6 +38,9 @@ import java.util.Arrays;
  * <p>Read also: RDB 1 to 11 values Ferrite knows (see {@link DumpFormat#readValue}), EXPIRETIME in
  * seconds, IDLE and FREQ (the key's access record under LRU/LFU), MODULE_AUX is refused, and a
  * database may be selected more than once.
+ *
+ * <p>Reading streams the file ({@link RdbInput}'s stream mode): it is never held whole, so its
+ * size is not limited by memory beyond its largest value.
  *
  * <p>Writing takes one table (one database's keys in one shard) at a time under that shard's
  * lock, into a buffer that is then written out without the lock: a shard is locked for as long
@@ -178,20 +181,24 @@ public final class RdbFile {
      * Loads an RDB file's contents into the server (the caller holds every shard lock). Malformed
      * input raises {@link RdbInput.Malformed} with what was wrong; keys loaded before it stay.
      */
-    static Loaded load(byte[] file, FerriteServer server, long nowMillis, Into into) {
-        if (file.length < 9 || !Arrays.equals(file, 0, 5, MAGIC, 0, 5)) {
+    static Loaded load(InputStream file, FerriteServer server, long nowMillis, Into into) {
+        RdbInput in = new RdbInput(file);
+        byte[] header = new byte[9];
+        try {
+            for (int i = 0; i < header.length; i++) header[i] = (byte) in.readByte();
+        } catch (RdbInput.Malformed e) {
             throw new RdbInput.Malformed("Wrong signature trying to load DB from file");
         }
+        if (!Arrays.equals(header, 0, 5, MAGIC, 0, 5)) throw new RdbInput.Malformed("Wrong signature trying to load DB from file");
         int version;
         try {
-            version = Integer.parseInt(new String(file, 5, 4, StandardCharsets.US_ASCII));
+            version = Integer.parseInt(new String(header, 5, 4, StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
             throw new RdbInput.Malformed("Wrong signature trying to load DB from file");
         }
         if (version < 1 || version > DumpFormat.RDB_VERSION_MAX) {
             throw new RdbInput.Malformed("Can't handle RDB format version " + version);
         }
-        RdbInput in = new RdbInput(file, 9, file.length);
         Keyspace ks = server.keyspace();
         Database db = ks.database(0);
         RdbOutput functions = new RdbOutput();
@@ -223,9 +230,9 @@ public final class RdbFile {
                 case OP_FUNCTION_PRE_GA -> throw new RdbInput.Malformed("Pre-release function format not supported");
                 case OP_MODULE_AUX -> throw new RdbInput.Malformed("The RDB file contains AUX module data I can't load");
                 case OP_EOF -> {
-                    if (version >= 5 && in.position() + 8 <= file.length) {
+                    if (version >= 5) { // then a CRC-64 of everything before it; 0 when the writer had rdbchecksum no
+                        long actual = in.crcOfRead();
                         long expected = in.readLittleEndian(8);
-                        long actual = Crc64.update(0, file, 0, in.position() - 8);
                         if (expected != 0 && expected != actual) throw new RdbInput.Malformed("Wrong RDB checksum");
                     }
                     try {

@@ -250,6 +250,41 @@ class RdbPersistenceTest {
     }
 
     @Test
+    void valuesLargerThanTheReadWindowLoadAndAFlippedDataByteFailsTheChecksum() throws Exception {
+        byte[] noise = new byte[300_000]; // incompressible, larger than the loader's 64 KB window
+        new java.util.SplittableRandom(3).nextBytes(noise);
+        try (FerriteServer a = builder("").start(); Jedis j = connect(a)) {
+            j.set("noise".getBytes(), noise);
+            String[] items = new String[200_000];
+            for (int i = 0; i < items.length; i++) items[i] = "item-" + i;
+            j.rpush("biglist", items);
+            j.save();
+        }
+        try (FerriteServer b = builder("").startPersistent(); Jedis j = connect(b)) {
+            assertThat(j.get("noise".getBytes())).isEqualTo(noise);
+            assertThat(j.llen("biglist")).isEqualTo(200_000);
+            assertThat(j.lindex("biglist", 123_456)).isEqualTo("item-123456");
+        }
+        // One bit flipped inside the string's bytes: the structure still parses, the CRC-64 does not match.
+        byte[] file = Files.readAllBytes(dir.resolve("dump.rdb"));
+        int at = indexOf(file, Arrays.copyOfRange(noise, 1000, 1032)) + 16;
+        assertThat(at).isGreaterThan(16);
+        file[at] ^= 1;
+        Files.write(dir.resolve("dump.rdb"), file);
+        assertThatThrownBy(() -> builder("").startPersistent()).isInstanceOf(IOException.class)
+                .hasMessageContaining("Wrong RDB checksum");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) if (hay[i + k] != needle[k]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void keysThatExpireBeforeTheLoadAreSkipped() throws Exception {
         try (FerriteServer a = builder("").start(); Jedis j = connect(a)) {
             j.psetex("soon", 150, "x");
