@@ -109,7 +109,11 @@ public final class FerriteConfig {
                 + "Jemalloc like the one shipped by default with the Redis source distribution" : null, "no"));
         bool("syslog-enabled", false, IMMUTABLE);
         bool("cluster-enabled", false, IMMUTABLE);
-        appendonly = bool("appendonly", false, 0);
+        // No append-only file yet: refusing "yes" (in a file or CONFIG SET) beats accepting it and
+        // leaving users to believe every write is logged; RDB snapshots are what persists.
+        appendonly = add(new ConfigParam("appendonly", Kind.BOOL, 0, 0, 0, null, null, (v, n) -> n == 1
+                ? "Ferrite has no append-only file yet: only RDB snapshots (save, SAVE, BGSAVE) persist the data" : null,
+                "no"));
         bool("cluster-allow-reads-when-down", false, 0);
         bool("cluster-allow-pubsubshard-when-down", true, 0);
         bool("crash-log-enabled", true, 0);

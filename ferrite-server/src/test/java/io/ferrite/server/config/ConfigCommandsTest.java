@@ -133,6 +133,9 @@ class ConfigCommandsTest {
         String prefix = "-ERR CONFIG SET failed (possibly related to argument ";
         try (RawConnection r = raw()) {
             assertThat(call(r, "CONFIG", "SET", "appendonly", "maybe")).isEqualTo(prefix + "'appendonly') - argument must be 'yes' or 'no'\r\n");
+            assertThat(call(r, "CONFIG", "SET", "appendonly", "yes")).isEqualTo(prefix + "'appendonly') - Ferrite has no "
+                    + "append-only file yet: only RDB snapshots (save, SAVE, BGSAVE) persist the data\r\n");
+            assertThat(call(r, "CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
             assertThat(call(r, "CONFIG", "SET", "maxmemory", "lots")).isEqualTo(prefix + "'maxmemory') - argument must be a memory value\r\n");
             assertThat(call(r, "CONFIG", "SET", "maxmemory-clients", "x")).isEqualTo(prefix + "'maxmemory-clients') - argument must be a memory or percent value\r\n");
             assertThat(call(r, "CONFIG", "SET", "port", "70000")).isEqualTo(prefix + "'port') - argument must be between 0 and 65535 inclusive\r\n");
