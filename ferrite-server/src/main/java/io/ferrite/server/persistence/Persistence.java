@@ -131,21 +131,18 @@ public final class Persistence {
 
     /** BGSAVE [SCHEDULE]: the status reply text; an error when one already runs. */
     public synchronized String bgsave(boolean schedule) {
-        if (bgsaveStartedAt >= 0) {
-            if (schedule) {
-                bgsaveScheduled = true;
-                return "Background saving scheduled";
-            }
-            throw new CommandError("ERR Background save already in progress");
-        }
-        startBgsave();
-        return "Background saving started";
+        if (startBgsave()) return "Background saving started";
+        if (!schedule) throw new CommandError("ERR Background save already in progress");
+        bgsaveScheduled = true;
+        return "Background saving scheduled";
     }
 
     /** True while a background save runs. */
     public boolean bgsaveInProgress() { return bgsaveStartedAt >= 0; }
 
-    private synchronized void startBgsave() {
+    /** Starts a background save unless one runs (then false). */
+    private synchronized boolean startBgsave() {
+        if (bgsaveStartedAt >= 0) return false;
         long dirty = server.keyspace().stats().dirty.sum();
         long start = System.nanoTime();
         bgsaveStartedAt = System.currentTimeMillis();
@@ -167,6 +164,7 @@ public final class Persistence {
                 }
             }
         });
+        return true;
     }
 
     private void saved(long dirtyAtStart, long startNanos) {
@@ -265,9 +263,7 @@ public final class Persistence {
             if (changes >= minChanges && now - lastSaveMillis > seconds * 1000
                     && (lastBgsaveOk || now - lastBgsaveTry > RETRY_AFTER_ERROR_MILLIS)) {
                 log.info("{} changes in {} seconds. Saving...", minChanges, seconds);
-                synchronized (this) {
-                    if (bgsaveStartedAt < 0) startBgsave();
-                }
+                startBgsave();
                 return;
             }
         }
