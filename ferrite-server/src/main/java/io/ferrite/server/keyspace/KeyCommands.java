@@ -551,7 +551,7 @@ public final class KeyCommands {
         // As Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under any other.
         boolean lfu = c.server().keyspace().lfu();
         if (freq >= 0 && lfu) c.server().keyspace().frequency(e, (int) freq);
-        if (idle >= 0 && !lfu) e.accessClock = (int) Math.max(Integer.MIN_VALUE, Clock.seconds() - idle);
+        if (idle >= 0 && !lfu) c.server().keyspace().idleSeconds(e, idle);
         c.reply().ok();
     }
 }

@@ -102,6 +102,16 @@ public final class Keyspace {
         e.accessClock = Lfu.withCounter(counter);
     }
 
+    /** Sets how long ago an entry was last accessed (RESTORE ... IDLETIME, an RDB file's IDLE). */
+    public void idleSeconds(DbEntry e, long idle) {
+        e.accessClock = (int) Math.max(Integer.MIN_VALUE, Clock.seconds() - idle);
+    }
+
+    /** Seconds since an entry's last access (OBJECT IDLETIME; meaningful under LRU). */
+    public long idleSeconds(DbEntry e) {
+        return Math.max(0, Clock.seconds() - e.accessClock);
+    }
+
     /** Installs the listener for keys that blocked clients may wait on (the blocking subsystem). */
     public void readyKeys(ReadyKeys listener) { this.readyKeys = listener; }
 

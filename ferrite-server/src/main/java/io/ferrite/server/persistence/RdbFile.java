@@ -28,7 +28,9 @@ import java.util.Arrays;
  * FUNCTION2 library-code ...                0xF5, string (as FUNCTION DUMP writes them)
  * per non-empty database:
  *   SELECTDB n  RESIZEDB keys expires       0xFE length; 0xFB length length
- *   per key: [EXPIRETIME_MS t] type key body   0xFC 8-byte LE unix ms; the value as DUMP writes it
+ *   per key: [EXPIRETIME_MS t] [IDLE s | FREQ f] type key body
+ *            0xFC 8-byte LE unix ms; under an -lru / -lfu maxmemory-policy 0xF8 length / 0xF9 byte;
+ *            then the value as DUMP writes it
  * EOF  CRC-64                               0xFF; Crc64 of every byte before it, LE (0 when rdbchecksum no)
  * </pre>
  *
@@ -36,7 +38,7 @@ import java.util.Arrays;
  * are written LZF-compressed when that saves 4 bytes or more, as Redis does.
  *
  * <p>Read also: RDB 1 to 11 values Ferrite knows (see {@link DumpFormat#readValue}), EXPIRETIME in
- * seconds, IDLE and FREQ (the key's access record under LRU/LFU), MODULE_AUX is refused, and a
+ * seconds, MODULE_AUX is refused, and a
  * database may be selected more than once.
  *
  * <p>Reading streams the file ({@link RdbInput}'s stream mode): it is never held whole, so its
@@ -68,6 +70,7 @@ public final class RdbFile {
      */
     static Written write(FerriteServer server, OutputStream os, boolean checksum, boolean compress) throws IOException {
         Keyspace ks = server.keyspace();
+        Access access = Access.of(server);
         Sink sink = new Sink(os, checksum);
         RdbOutput out = new RdbOutput();
         RdbOutput value = new RdbOutput(); // one value at a time, to put its key after its type byte
@@ -110,7 +113,7 @@ public final class RdbFile {
                         selected = true;
                     }
                     keys += n;
-                    db.forEachInTable(s, e -> entry(out, value, e));
+                    db.forEachInTable(s, e -> entry(out, value, e, ks, access));
                 } finally {
                     shard.unlock();
                 }
@@ -126,10 +129,27 @@ public final class RdbFile {
         return new Written(keys, sink.bytes);
     }
 
-    private static void entry(RdbOutput out, RdbOutput value, DbEntry e) {
+    /** Which access record entries carry, as Redis: LRU idle time or LFU counter under such a maxmemory-policy. */
+    private enum Access {
+        NONE, LRU, LFU;
+
+        static Access of(FerriteServer server) {
+            String policy = server.config().maxmemoryPolicy.value();
+            return policy.endsWith("-lfu") ? LFU : policy.endsWith("-lru") ? LRU : NONE;
+        }
+    }
+
+    private static void entry(RdbOutput out, RdbOutput value, DbEntry e, Keyspace ks, Access access) {
         if (e.hasExpire()) {
             out.writeByte(OP_EXPIRETIME_MS);
             out.writeLittleEndian(e.expireAt(), 8);
+        }
+        if (access == Access.LRU) {
+            out.writeByte(OP_IDLE);
+            out.writeLength(ks.idleSeconds(e));
+        } else if (access == Access.LFU) {
+            out.writeByte(OP_FREQ);
+            out.writeByte(ks.frequency(e));
         }
         // The key comes after the type byte: write the value's type, then the key, then its body.
         value.clear();
@@ -204,13 +224,14 @@ public final class RdbFile {
         RdbOutput functions = new RdbOutput();
         long keys = 0, expired = 0, expireAt = DbEntry.NO_EXPIRE;
         int freq = -1;
+        long idle = -1;
         while (true) {
             int type = in.readByte();
             switch (type) {
                 case OP_EXPIRETIME_MS -> { expireAt = in.readLittleEndian(8); continue; }
                 case OP_EXPIRETIME -> { expireAt = in.readLittleEndian(4) * 1000; continue; }
                 case OP_FREQ -> { freq = in.readByte(); continue; }
-                case OP_IDLE -> { in.readLength(); continue; } // LRU idle time: the load starts every key fresh
+                case OP_IDLE -> { idle = in.readLength(); continue; }
                 case OP_RESIZEDB -> { in.readLength(); in.readLength(); continue; }
                 case OP_AUX -> { in.readString(); in.readString(); continue; }
                 case OP_SELECTDB -> {
@@ -261,11 +282,14 @@ public final class RdbFile {
                         if (value instanceof Value v) v.beforeRestore(db, key);
                         db.delete(key);
                         DbEntry e = db.set(key, value, expireAt);
+                        // As Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLE under any other.
                         if (freq >= 0 && ks.lfu()) ks.frequency(e, freq);
+                        if (idle >= 0 && !ks.lfu()) ks.idleSeconds(e, idle);
                         keys++;
                     }
                     expireAt = DbEntry.NO_EXPIRE;
                     freq = -1;
+                    idle = -1;
                 }
             }
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.RestoreParams;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -282,6 +283,28 @@ class RdbPersistenceTest {
             return i;
         }
         return -1;
+    }
+
+    @Test
+    void theAccessRecordSurvivesARestartUnderAnLruOrLfuPolicy() throws Exception {
+        byte[] payload;
+        try (FerriteServer a = builder("").start(); Jedis j = connect(a)) {
+            j.set("k", "v");
+            payload = j.dump("k");
+        }
+        for (String policy : new String[] {"allkeys-lru", "allkeys-lfu"}) {
+            boolean lfu = policy.endsWith("lfu");
+            try (FerriteServer a = builder("").set("maxmemory-policy", policy).start(); Jedis j = connect(a)) {
+                j.flushAll();
+                j.restore("k".getBytes(), 0, payload, lfu ? RestoreParams.restoreParams().frequency(100)
+                        : RestoreParams.restoreParams().idleTime(5000));
+                j.save();
+            }
+            try (FerriteServer b = builder("").set("maxmemory-policy", policy).startPersistent(); Jedis j = connect(b)) {
+                if (lfu) assertThat(j.objectFreq("k")).isEqualTo(100);
+                else assertThat(j.objectIdletime("k")).isBetween(5000L, 5010L);
+            }
+        }
     }
 
     @Test
