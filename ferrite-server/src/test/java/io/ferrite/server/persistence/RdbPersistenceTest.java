@@ -97,6 +97,23 @@ class RdbPersistenceTest {
     }
 
     @Test
+    void timeSeriesKeepTheirLabelsAndCompactionRulesAcrossARestart() throws Exception {
+        try (FerriteServer a = builder("").start(); Jedis j = connect(a)) {
+            send(j, "TS.CREATE", "src", "LABELS", "sensor", "s1", "kind", "raw");
+            send(j, "TS.CREATE", "dst", "LABELS", "sensor", "s1", "kind", "avg");
+            send(j, "TS.CREATERULE", "src", "dst", "AGGREGATION", "avg", "1000");
+            for (int t : new int[] {1000, 1500, 2000, 2500, 3100}) send(j, "TS.ADD", "src", Integer.toString(t), Integer.toString(t));
+            j.save();
+        }
+        try (FerriteServer b = builder("").startPersistent(); Jedis j = connect(b)) {
+            assertThat(send(j, "TS.QUERYINDEX", "kind=avg")).isEqualTo(List.of("dst")); // the label index is rebuilt
+            assertThat(send(j, "TS.RANGE", "dst", "-", "+").toString()).isEqualTo("[[1000, 1250], [2000, 2250]]");
+            send(j, "TS.ADD", "src", "4200", "10"); // the rule still runs: it closes the 3000 bucket
+            assertThat(send(j, "TS.RANGE", "dst", "-", "+").toString()).isEqualTo("[[1000, 1250], [2000, 2250], [3000, 3100]]");
+        }
+    }
+
+    @Test
     void embeddedServersDoNotLoadTheFileAtStart() throws Exception {
         try (FerriteServer a = builder("").start(); Jedis j = connect(a)) {
             j.set("k", "v");
