@@ -47,9 +47,12 @@ public final class Main {
         // every other hook too (JFR dumps).
         final FerriteServer running = server;
         for (String name : new String[] {"TERM", "INT"}) {
+            // shutdown-on-sigterm / shutdown-on-sigint (CONFIG SET-able): default, or SAVE / NOSAVE / NOW / FORCE.
+            String param = name.equals("TERM") ? "shutdown-on-sigterm" : "shutdown-on-sigint";
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                    if (running.prepareShutdown(false, false, false)) stopped.countDown();
+                    long flags = running.config().param(param).longValue();
+                    if (running.prepareShutdown((flags & 1) != 0, (flags & 2) != 0, (flags & 8) != 0)) stopped.countDown();
                     else System.err.println("Errors trying to shut down the server: the final save failed, see the log");
                 });
             } catch (IllegalArgumentException e) {

@@ -89,17 +89,20 @@ class FerriteServerTest {
         } finally {
             p.destroyForcibly();
         }
-        // The next process loads it before it listens.
+        // The next process loads it before it listens; with shutdown-on-sigterm nosave it exits without saving.
         Path log2 = dir.resolve("ferrite2.log");
-        Process q = startProcess(log2, "--port", "0", "--dir", dir.toString(), "--warmup-ms", "0");
+        Process q = startProcess(log2, "--port", "0", "--dir", dir.toString(), "--warmup-ms", "0",
+                "--shutdown-on-sigterm", "nosave");
         try {
             int port = Integer.parseInt(awaitReady(log2).group(3));
             assertThat(Files.readString(log2)).contains("DB loaded from disk: 1 keys");
             try (Jedis j = new Jedis("127.0.0.1", port)) {
                 assertThat(j.get("k")).isEqualTo("v");
+                j.set("k2", "v2");
             }
             q.destroy();
             assertThat(q.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log2)).contains("ready to exit").doesNotContain("DB saved on disk");
         } finally {
             q.destroyForcibly();
         }
