@@ -44,6 +44,7 @@ public final class DebugCommands {
         else if (sub.equals("digest-value") && argc >= 2) digestValue(c);
         else if (sub.equals("protocol") && argc == 3) protocol(c);
         else if (sub.equals("reload")) reload(c);
+        else if (sub.equals("quicklist-packed-threshold") && argc == 3) quicklistPackedThreshold(c);
         else throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
                     + new String(c.arg(1), StandardCharsets.UTF_8) + "'. Try DEBUG HELP.");
     }
@@ -95,6 +96,20 @@ public final class DebugCommands {
             c.server().persistence().reload(save, noflush, merge);
         } catch (java.io.IOException e) {
             throw new CommandError("ERR Error trying to load the RDB dump, check server logs.");
+        }
+        c.reply().ok();
+    }
+
+    /**
+     * DEBUG QUICKLIST-PACKED-THRESHOLD size: Redis stores list elements over the threshold in
+     * "plain" quicklist nodes of their own, and its tests lower it to exercise them. Ferrite's
+     * lists have no plain nodes (elements of any size live in the same nodes), so the argument is
+     * checked as Redis checks it and changes nothing: the tests then run against lists as they are.
+     */
+    static void quicklistPackedThreshold(Client c) {
+        long size = io.ferrite.server.config.ConfigParam.parseMemory(new String(c.arg(2), StandardCharsets.UTF_8));
+        if (size == Long.MIN_VALUE || size < 0 || size > (1L << 32) - (1 << 20)) {
+            throw new CommandError("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
         }
         c.reply().ok();
     }

@@ -141,6 +141,9 @@ class ServerCommandsTest {
                     + "+    Write the dataset to the RDB file and load it back: NOSAVE loads the file as it is,\r\n"
                     + "+    NOFLUSH keeps the current keys (a namesake in the file is an error), MERGE too (the file's wins).\r\n"
                     + "+HELP\r\n+    Print this help.\r\n");
+            assertThat(call(r, "DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1b")).isEqualTo("+OK\r\n");
+            assertThat(call(r, "DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"))
+                    .isEqualTo("-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n");
             assertThat(call(r, "DEBUG", "NOSUCH"))
                     .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'NOSUCH'. Try DEBUG HELP.\r\n");
             assertThat(call(r, "DEBUG", "OBJECT"))
