@@ -167,7 +167,7 @@ public final class Persistence {
         return true;
     }
 
-    private void saved(long dirtyAtStart, long startNanos) {
+    private synchronized void saved(long dirtyAtStart, long startNanos) {
         dirtyAtLastSave = dirtyAtStart;
         lastSaveMillis = System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
         saves++;
