@@ -77,6 +77,7 @@ public final class Dispatcher {
         this.evictor = server.evictor();
         this.persistence = server.persistence();
         this.watchedKeys = new WatchedKeys(keyspace);
+        this.touch = table.lookup("touch");
     }
 
     /**
@@ -102,6 +103,7 @@ public final class Dispatcher {
     public static final CommandError OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
     private final io.ferrite.server.config.ConfigParam maxmemory;
     private final Persistence persistence;
+    private final CommandSpec touch; // the one command that touches keys in CLIENT NO-TOUCH mode
 
     private final io.ferrite.server.keyspace.Evictor evictor;
 
@@ -284,6 +286,7 @@ public final class Dispatcher {
             monitors.feed(c, c.argv(), c.argc());
         }
         c.currentCommand(cmd);
+        CommandThread.noTouch(c.noTouch() && cmd != touch);
         try {
             if (lock) runLocked(c, cmd);
             else cmd.handler.run(c);

@@ -17,6 +17,9 @@ public final class CommandThread extends FastThreadLocalThread {
     // the command ends, so an array is only ever trusted within one command.
     private byte[] hashedKey;
     private int keyHash;
+    // CLIENT NO-TOUCH of the client whose command runs (TOUCH excepted): key lookups leave the
+    // LRU/LFU access record alone. Set by the dispatcher before every command.
+    private boolean noTouch;
 
     public CommandThread(ThreadGroup group, Runnable task, String name, long stackSize) {
         super(group, task, name, stackSize);
@@ -34,6 +37,16 @@ public final class CommandThread extends FastThreadLocalThread {
         hashedKey = key;
         keyHash = h;
         return h;
+    }
+
+    /** Whether the running command must not update keys' access records (CLIENT NO-TOUCH). */
+    public static void noTouch(boolean on) {
+        if (Thread.currentThread() instanceof CommandThread t) t.noTouch = on;
+    }
+
+    /** True when the running command is in CLIENT NO-TOUCH mode. */
+    public static boolean touchesNothing() {
+        return Thread.currentThread() instanceof CommandThread t && t.noTouch;
     }
 
     /** Forgets the remembered key hash of the command that just ended. */

@@ -81,8 +81,9 @@ public final class Keyspace {
         return lfu() ? Lfu.fresh() : Clock.seconds();
     }
 
-    /** Records an access: the LRU second, or one LFU hit. */
+    /** Records an access: the LRU second, or one LFU hit; nothing for a CLIENT NO-TOUCH command. */
     void accessed(DbEntry e) {
+        if (CommandThread.touchesNothing()) return;
         if (lfu()) {
             e.accessClock = Lfu.accessed(e.accessClock, lfuLogFactor.longValue(), lfuDecayTime.longValue());
             return;

@@ -56,6 +56,25 @@ class LfuTest {
     }
 
     @Test
+    void clientNoTouchLeavesTheCounterAloneExceptForTouch() {
+        try (Jedis j = ferrite.jedis()) {
+            j.configSet("maxmemory-policy", "allkeys-lfu");
+            j.configSet("lfu-log-factor", "0"); // every access counts
+            j.set("k", "v");
+            long start = j.objectFreq("k");
+            io.ferrite.server.Replies.send(j, "CLIENT", "NO-TOUCH", "on");
+            for (int i = 0; i < 20; i++) j.get("k");
+            j.hget("nosuch", "f");
+            assertThat(j.objectFreq("k")).isEqualTo(start);
+            j.touch("k"); // TOUCH still counts, as in Redis
+            assertThat(j.objectFreq("k")).isEqualTo(start + 1);
+            io.ferrite.server.Replies.send(j, "CLIENT", "NO-TOUCH", "off");
+            for (int i = 0; i < 5; i++) j.get("k");
+            assertThat(j.objectFreq("k")).isEqualTo(start + 6);
+        }
+    }
+
+    @Test
     void objectFreqCountsReadsAndWritesAndRestoreSetsIt() {
         try (Jedis j = ferrite.jedis()) {
             j.configSet("maxmemory-policy", "allkeys-lfu");
