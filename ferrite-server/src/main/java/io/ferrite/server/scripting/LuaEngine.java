@@ -9,6 +9,7 @@ import io.ferrite.server.net.Client;
 import io.ferrite.server.protocol.Numbers;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -65,6 +66,10 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     // SCRIPT and FUNCTION management are lock_all), which is what makes them single-threaded.
     private final Map<String, LuaFunction> cache = new HashMap<>();
     private final Map<String, byte[]> bodies = new HashMap<>();
+    // EVAL sends the body every time: finding its SHA1 by content (a hash of the bytes and one
+    // compare) instead of digesting it again took MessageDigest's provider lookup, the digest and
+    // the hex string off every call.
+    private final Map<ByteBuffer, String> shaOfBody = new HashMap<>();
     final Hook hook = new Hook();
     private final Lrand48 rand = new Lrand48();
 
@@ -286,8 +291,13 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
 
     /** Compiles and caches body (once per SHA1); returns its SHA1. */
     String load(byte[] body) {
+        String known = shaOfBody.get(ByteBuffer.wrap(body));
+        if (known != null) return known;
         String sha = sha1hex(body);
-        if (cache.containsKey(sha)) return sha;
+        if (cache.containsKey(sha)) {
+            shaOfBody.put(ByteBuffer.wrap(body.clone()), sha);
+            return sha;
+        }
         ScriptFlags.parse(body); // shebang errors are compile errors
         String src = new String(body, StandardCharsets.ISO_8859_1);
         if (src.startsWith("#!")) {
@@ -303,6 +313,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
         }
         cache.put(sha, (LuaFunction) f);
         bodies.put(sha, body);
+        shaOfBody.put(ByteBuffer.wrap(body), sha);
         cachedScripts = cache.size();
         return sha;
     }
@@ -318,6 +329,7 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
     void flush() {
         cache.clear();
         bodies.clear();
+        shaOfBody.clear();
         cachedScripts = 0;
     }
 
