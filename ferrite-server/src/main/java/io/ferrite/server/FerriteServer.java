@@ -112,6 +112,7 @@ public final class FerriteServer implements AutoCloseable {
         ConnectionCommands.register(t.group("connection"));
         ServerCommands.register(t.group("server"));
         ConfigCommands.register(t.group("server"));
+        io.ferrite.server.persistence.SnapshotTransfer.register(t.group("server"));
         HashCommands.register(t.group("hash"));
         SetCommands.register(t.group("set"));
         SortedSetCommands.register(t.group("sorted-set"));

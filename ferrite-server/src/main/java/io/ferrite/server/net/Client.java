@@ -43,6 +43,7 @@ public final class Client {
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean noEvict;
     private boolean noTouch;
+    private boolean rdbOnly;
     private long commandsProcessed;
 
     // Blocking state: written by this client's loop while it runs the command, and by the
@@ -166,6 +167,9 @@ public final class Client {
     public boolean noEvict() { return noEvict; }
     public void noEvict(boolean v) { this.noEvict = v; }
     public boolean noTouch() { return noTouch; }
+    /** REPLCONF rdb-only 1: a SYNC from this connection wants one RDB snapshot, then the end (redis-cli --rdb). */
+    public boolean rdbOnly() { return rdbOnly; }
+    public void rdbOnly(boolean v) { this.rdbOnly = v; }
     public void noTouch(boolean v) { this.noTouch = v; }
     public long commandsProcessed() { return commandsProcessed; }
     void countCommand() { commandsProcessed++; }

@@ -200,6 +200,24 @@ public final class Persistence {
         return ok;
     }
 
+    /**
+     * A snapshot written to a new temp file in dir, for sending (SYNC); the caller deletes it.
+     * Taken as BGSAVE takes it (one table at a time), on the calling thread.
+     */
+    Path snapshotForTransfer() throws IOException {
+        Path temp;
+        synchronized (this) {
+            temp = file().resolveSibling("temp-sync-" + ProcessHandle.current().pid() + "-" + (++tempCounter) + ".rdb");
+        }
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+            RdbFile.write(server, os, config.param("rdbchecksum").boolValue(), config.param("rdbcompression").boolValue());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+
     /** Writes the snapshot to a temp file and renames it over dbfilename; logs and returns false on an I/O error. */
     private boolean writeFile(String success) {
         Path target = file();
