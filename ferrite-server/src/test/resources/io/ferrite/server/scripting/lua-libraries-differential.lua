@@ -307,3 +307,13 @@ local t = {} for i = 1, 20 do t[#t + 1] = tostring(2^(i * 3) / 3) end return tab
 local ok, err = pcall(error, 1/3) return {tostring(ok), tostring(err)}
 ----
 return cjson.encode({avg = tostring(10/3), n = 10/3})
+----
+return {string.format('%.3f', 1/3), string.format('%f', 2/3), string.format('%.2f', 99.995), string.format('%.2f', 0.125), string.format('%.0f', 2.5), string.format('%.0f', 3.5), string.format('%.20f', 0.1)}
+----
+return {string.format('%e', 123456.789), string.format('%.0e', 5e-324), string.format('%E', 1e300), string.format('%.3e', 0), string.format('%#.0e', 12), string.format('%e', 1/0), string.format('%E', -1/0)}
+----
+return {string.format('%g', 1e20), string.format('%g', 100000), string.format('%g', 1000000), string.format('%g', 0.0001), string.format('%g', 0.00001234), string.format('%G', 1e-10), string.format('%#g', 1), string.format('%.1g', 0.95), string.format('%.17g', 0.1), string.format('%g', 0)}
+----
+return {string.format('[%10.2f]', -3.14159), string.format('[%-10.2f]', 3.14159), string.format('[%+.2f]', 2), string.format('[% .2f]', 2), string.format('[%010.3f]', -1.5), string.format('[%#.0f]', 7), string.format('[%-+12.4e]', 1234.5), string.format('[%8g]', 1/0), string.format('[%08.2f]', 1/0)}
+----
+local avg = (3 + 4 + 4) / 3 return string.format('avg=%.2f pct=%5.1f%% n=%d', avg, avg * 100 / 7, 3)
