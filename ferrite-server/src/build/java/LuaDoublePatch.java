@@ -10,13 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Build step (process-classes): writes two LuaJ classes into the server's classes, each with one
- * method changed. First, org/luaj/vm2/LuaDouble.class. LuaJ 3.0.1 turns a non-integral number into text through a float
+ * Build step (process-classes): writes org/luaj/vm2/LuaDouble.class into the server's classes
+ * with one method changed. LuaJ 3.0.1 turns a non-integral number into text through a float
  * (tostring(1/3) is "0.33333334", 1e100 becomes "Infinity"), and every number-to-string path
  * (tostring, .., string.format %s) ends in LuaDouble.tojstring(). Its body becomes a call to
  * Ferrite's Lua 5.1 formatter (printf "%.14g"): io.ferrite.server.scripting.LuaNumberText.of(v).
- * Second, string.format's float conversions (StringLib$FormatDesc.format(Buffer, double)), which
- * LuaJ wrote as String.valueOf(x): they call LuaNumberText.printf with the parsed flags.
  *
  * <p>Run by Maven with the JDK's source launcher: java -cp CLASSPATH LuaDoublePatch.java OUTDIR,
  * CLASSPATH holding luaj-jse. The class-file API is the JDK's own (java.lang.classfile).
@@ -33,28 +31,6 @@ public final class LuaDoublePatch {
                 .getfield(luaDouble, "v", ConstantDescs.CD_double)
                 .invokestatic(text, "of", MethodTypeDesc.of(ConstantDescs.CD_String, ConstantDescs.CD_double))
                 .areturn(), "tojstring() formats as Lua 5.1 (%.14g)");
-
-        // string.format's %e %E %f %g %G: LuaJ appends String.valueOf(x), whatever the flags, width and precision.
-        ClassDesc desc = ClassDesc.of("org.luaj.vm2.lib.StringLib$FormatDesc");
-        ClassDesc buffer = ClassDesc.of("org.luaj.vm2.Buffer");
-        ClassDesc bool = ConstantDescs.CD_boolean, i = ConstantDescs.CD_int;
-        MethodTypeDesc printf = MethodTypeDesc.of(ConstantDescs.CD_String, ConstantDescs.CD_double,
-                bool, bool, bool, bool, bool, i, i, i);
-        patch(args[0], "org/luaj/vm2/lib/StringLib$FormatDesc.class", "format", "(Lorg/luaj/vm2/Buffer;D)V", code -> code
-                .aload(1)
-                .dload(2)
-                .aload(0).getfield(desc, "leftAdjust", bool)
-                .aload(0).getfield(desc, "zeroPad", bool)
-                .aload(0).getfield(desc, "explicitPlus", bool)
-                .aload(0).getfield(desc, "space", bool)
-                .aload(0).getfield(desc, "alternateForm", bool)
-                .aload(0).getfield(desc, "width", i)
-                .aload(0).getfield(desc, "precision", i)
-                .aload(0).getfield(desc, "conversion", i)
-                .invokestatic(text, "printf", printf)
-                .invokevirtual(buffer, "append", MethodTypeDesc.of(buffer, ConstantDescs.CD_String))
-                .pop()
-                .return_(), "format(Buffer, double) prints as C's printf");
     }
 
     /** Writes className (from the classpath) into outDir with the body of one method replaced. */

@@ -216,7 +216,9 @@ public final class LuaEngine implements Dispatcher.ScriptGate, AutoCloseable {
                 return NONE.arg1();
             }
         });
-        env.rawset("string", lock(globals.get("string").checktable()));
+        LuaTable string = globals.get("string").checktable();
+        string.rawset("format", new LuaStringFormat()); // LuaJ's ignores widths, precisions and '#'
+        env.rawset("string", lock(string));
         env.rawset("table", lock(table));
         env.rawset("math", lock(math));
         env.rawset("redis", lock(RedisLib.build(this)));

@@ -8,10 +8,8 @@ import java.math.RoundingMode;
  * A Lua number as Lua 5.1 (and so Redis's scripting) writes it: C's printf("%.14g"). It is
  * what tostring, the .. operator and string.format's %s give, through LuaJ's
  * LuaDouble.tojstring(), which the build patches to call {@link #of} (LuaJ writes through a float:
- * see ferrite-server/src/build/java/LuaDoublePatch.java). string.format's %e %E %f %g %G go
- * through {@link #printf}, which the same build step makes LuaJ call (LuaJ printed
- * String.valueOf(x) whatever the format: "%.3f" of 1/3 gave 0.3333333333333333). Public for
- * those patched classes.
+ * see ferrite-server/src/build/java/LuaDoublePatch.java; public for that patched class).
+ * string.format's %e %E %f %g %G go through {@link #printf} ({@link LuaStringFormat}).
  */
 public final class LuaNumberText {
     private LuaNumberText() {}

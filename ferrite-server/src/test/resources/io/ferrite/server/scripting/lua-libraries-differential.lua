@@ -317,3 +317,11 @@ return {string.format('%g', 1e20), string.format('%g', 100000), string.format('%
 return {string.format('[%10.2f]', -3.14159), string.format('[%-10.2f]', 3.14159), string.format('[%+.2f]', 2), string.format('[% .2f]', 2), string.format('[%010.3f]', -1.5), string.format('[%#.0f]', 7), string.format('[%-+12.4e]', 1234.5), string.format('[%8g]', 1/0), string.format('[%08.2f]', 1/0)}
 ----
 local avg = (3 + 4 + 4) / 3 return string.format('avg=%.2f pct=%5.1f%% n=%d', avg, avg * 100 / 7, 3)
+----
+return {string.format('[%5d][%-5d][%05d][%+d][% d][%.3d][%8.3d][%08.3d]', 42, 42, -42, 42, 42, 7, -7, 7), string.format('%d %d %d %d', -0.5, 2^53, 2^63, -2^63)}
+----
+return {string.format('%x %X %#x %#X %#o %#o %#.5o %o', 255, 255, 255, 0, 8, 0, 8, 8), string.format('%x %u %u', -1, -1, 2^64)}
+----
+return {string.format('[%c][%3c][%-3c]', 65, 66, 67), string.format('[%5s][%-5s][%.2s][%5.1s][%10.4s]', 'ab', 'ab', 'abcdef', 'abc', 'abcdefgh'), string.format('[%s][%.1s]', 'a\0b', 'a\0b')}
+----
+return {string.format('%q', 'a\nb"c\\d\0e\rf'), string.format('%q %q', 1/3, 12), ('%d items'):format(3), string.format('%5.1f|%d', '3.14159', '0x10'), #string.format('%s', string.rep('x', 150)), string.format('%.3s', string.rep('x', 150))}
