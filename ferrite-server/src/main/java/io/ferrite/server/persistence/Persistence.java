@@ -112,6 +112,8 @@ public final class Persistence {
             return loaded;
         } catch (RdbInput.Malformed e) {
             throw new IOException("Bad RDB file " + f + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) { // a value reader that met data no check anticipated
+            throw new IOException("Bad RDB file " + f + ": " + e, e);
         } finally {
             ks.unlockAll();
         }
