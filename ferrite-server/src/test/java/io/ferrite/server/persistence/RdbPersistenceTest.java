@@ -293,6 +293,30 @@ class RdbPersistenceTest {
                 .hasMessageContaining("Wrong RDB checksum");
     }
 
+    @Test
+    void randomlyCorruptedFilesLoadOrFailCleanlyAndTheServerStaysUp() throws Exception {
+        try (FerriteServer s = builder("").start(); Jedis j = connect(s)) {
+            populate(j);
+            j.save();
+            byte[] good = Files.readAllBytes(dir.resolve("dump.rdb"));
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+            int failed = 0;
+            for (int round = 0; round < 300; round++) {
+                byte[] bad = good.clone();
+                for (int k = 0; k < 1 + rnd.nextInt(3); k++) bad[9 + rnd.nextInt(bad.length - 9)] = (byte) rnd.nextInt(256);
+                if (round % 10 == 0) bad = Arrays.copyOf(bad, 9 + rnd.nextInt(bad.length - 9)); // truncated too
+                Files.write(dir.resolve("dump.rdb"), bad);
+                Object reply = RealRedis.call(j, "DEBUG", "RELOAD", "NOSAVE");
+                if (!"OK".equals(reply)) {
+                    assertThat(reply).isEqualTo("ERR: ERR Error trying to load the RDB dump, check server logs.");
+                    failed++;
+                }
+                assertThat(j.ping()).isEqualTo("PONG");
+            }
+            assertThat(failed).as("the checksum or the structure catches most corruptions").isGreaterThan(250);
+        }
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
