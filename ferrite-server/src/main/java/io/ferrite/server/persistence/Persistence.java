@@ -58,6 +58,7 @@ public final class Persistence {
     private volatile boolean bgsaveScheduled;
     private volatile long lastBgsaveTry;
     private volatile long saves, lastLoadKeys, lastLoadExpired;
+    private volatile boolean abortBgsave; // FLUSHALL or SHUTDOWN wants the running background save gone
     private int tempCounter; // guarded by this
     private Thread bgsaveThread; // guarded by this
 
@@ -123,10 +124,10 @@ public final class Persistence {
 
     /** SAVE: a snapshot now, in the caller's thread. False (and logged) when it could not be written. */
     public boolean save() {
-        if (bgsaveStartedAt >= 0) throw new CommandError("ERR Background save already in progress");
+        if (bgsaveStartedAt >= 0 && !abortBgsave) throw new CommandError("ERR Background save already in progress");
         long dirty = server.keyspace().stats().dirty.sum();
         long start = System.nanoTime();
-        boolean ok = writeFile("DB saved on disk");
+        boolean ok = writeFile("DB saved on disk", pacer(false));
         if (ok) saved(dirty, start);
         return ok;
     }
@@ -154,14 +155,16 @@ public final class Persistence {
         bgsaveThread = Thread.ofPlatform().name("ferrite-bgsave").daemon(true).start(() -> {
             boolean ok = false;
             try {
-                ok = writeFile("Background saving terminated with success");
+                ok = writeFile("Background saving terminated with success", pacer(true));
             } finally {
                 synchronized (Persistence.this) {
-                    lastBgsaveOk = ok;
+                    // An aborted save is no failure (Redis kills its child with SIGUSR1 for that).
+                    if (!abortBgsave) lastBgsaveOk = ok;
                     lastBgsaveSeconds = (System.nanoTime() - start) / 1_000_000_000L;
                     if (ok) saved(dirty, start);
                     bgsaveStartedAt = -1;
                     bgsaveThread = null;
+                    abortBgsave = false;
                     Persistence.this.notifyAll();
                 }
             }
@@ -173,6 +176,37 @@ public final class Persistence {
         dirtyAtLastSave = dirtyAtStart;
         lastSaveMillis = System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
         saves++;
+    }
+
+    /**
+     * Tells a running background save to stop at its next table (Redis kills the save child at
+     * FLUSHALL and SHUTDOWN). Does not wait: the caller may hold shard locks the save needs.
+     */
+    public void abortBgsave() {
+        if (bgsaveStartedAt >= 0) abortBgsave = true;
+    }
+
+    /**
+     * What runs after each table: rdb-key-save-delay microseconds per key (Redis's test hook for
+     * slow saves), slept without any lock in slices that notice a changed delay; and, for a
+     * background save, the abort that FLUSHALL or SHUTDOWN asks for.
+     */
+    private RdbFile.Pacer pacer(boolean background) {
+        return keys -> {
+            if (background && abortBgsave) throw new RdbFile.Aborted();
+            long start = System.nanoTime();
+            while (true) {
+                long delayMicros = config.param("rdb-key-save-delay").longValue();
+                if (delayMicros <= 0 || System.nanoTime() - start >= (double) keys * delayMicros * 1000) return;
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RdbFile.Aborted();
+                }
+                if (background && abortBgsave) throw new RdbFile.Aborted();
+            }
+        };
     }
 
     /** Waits for a running background save to end (before a save at shutdown). */
@@ -192,11 +226,12 @@ public final class Persistence {
      * saves in this thread. False when the file could not be written.
      */
     public boolean saveForShutdown() {
+        abortBgsave();
         awaitBgsave();
         log.info("Saving the final RDB snapshot before exiting.");
         long dirty = server.keyspace().stats().dirty.sum();
         long start = System.nanoTime();
-        boolean ok = writeFile("DB saved on disk");
+        boolean ok = writeFile("DB saved on disk", pacer(false));
         if (ok) saved(dirty, start);
         else log.warn("Error trying to save the DB, can't exit.");
         return ok;
@@ -212,7 +247,8 @@ public final class Persistence {
             temp = file().resolveSibling("temp-sync-" + ProcessHandle.current().pid() + "-" + (++tempCounter) + ".rdb");
         }
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-            RdbFile.write(server, os, config.param("rdbchecksum").boolValue(), config.param("rdbcompression").boolValue());
+            RdbFile.write(server, os, config.param("rdbchecksum").boolValue(), config.param("rdbcompression").boolValue(),
+                    RdbFile.Pacer.NONE);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
@@ -221,7 +257,7 @@ public final class Persistence {
     }
 
     /** Writes the snapshot to a temp file and renames it over dbfilename; logs and returns false on an I/O error. */
-    private boolean writeFile(String success) {
+    private boolean writeFile(String success, RdbFile.Pacer pacer) {
         Path target = file();
         Path temp;
         synchronized (this) {
@@ -232,21 +268,29 @@ public final class Persistence {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             RdbFile.Written w = RdbFile.write(server, os, config.param("rdbchecksum").boolValue(),
-                    config.param("rdbcompression").boolValue());
+                    config.param("rdbcompression").boolValue(), pacer);
             os.flush();
             ch.force(true);
             move(temp, target);
             log.info("{}: {} keys, {} bytes in {} ms ({})", success, w.keys(), w.bytes(),
                     (System.nanoTime() - start) / 1_000_000, target);
             return true;
+        } catch (RdbFile.Aborted e) {
+            log.info("Background saving stopped before its end (FLUSHALL or SHUTDOWN)");
+            deleteQuietly(temp);
+            return false;
         } catch (IOException | RuntimeException e) {
             log.warn("Write error saving DB on disk ({}): {}", target, e.toString());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the directory itself may be gone; nothing more to clean
-            }
+            deleteQuietly(temp);
             return false;
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp file in a directory that went away: nothing left to clean
         }
     }
 
@@ -306,9 +350,10 @@ public final class Persistence {
     public long lastLoadKeys() { return lastLoadKeys; }
     public long lastLoadExpired() { return lastLoadExpired; }
 
-    /** After FLUSHALL with save points set, Redis saves the (now empty) dataset at once. */
+    /** After FLUSHALL: a running background save stops, and with save points Redis saves the (now empty) dataset at once. */
     public void afterFlushAll() {
-        if (automatic && hasSavePoints() && bgsaveStartedAt < 0) save();
+        abortBgsave();
+        if (automatic && hasSavePoints()) save();
     }
 
     /**

@@ -63,12 +63,27 @@ public final class RdbFile {
     /** What a write produced. */
     record Written(long keys, long bytes) {}
 
+    /** Called after each table, without its lock: may sleep (rdb-key-save-delay) or abort the save. */
+    interface Pacer {
+        Pacer NONE = keys -> {};
+
+        void afterTable(long keys);
+    }
+
+    /** Thrown by a {@link Pacer} to stop a save (FLUSHALL, SHUTDOWN: Redis kills its save child). */
+    static final class Aborted extends RuntimeException {
+        Aborted() {
+            super("save aborted", null, false, false);
+        }
+    }
+
     /**
      * Writes the server's whole dataset to os (not closed). checksum: rdbchecksum. The caller
      * need not hold any lock; shard locks are reentrant, so one that holds them all gets one
      * consistent point in time.
      */
-    static Written write(FerriteServer server, OutputStream os, boolean checksum, boolean compress) throws IOException {
+    static Written write(FerriteServer server, OutputStream os, boolean checksum, boolean compress, Pacer pacer)
+            throws IOException {
         Keyspace ks = server.keyspace();
         Access access = Access.of(server);
         Sink sink = new Sink(os, checksum);
@@ -99,9 +114,10 @@ public final class RdbFile {
             boolean selected = false;
             for (int s = 0; s < ks.shardCount(); s++) {
                 Shard shard = ks.shard(s);
+                long n;
                 shard.lock();
                 try {
-                    long n = db.tableSize(s);
+                    n = db.tableSize(s);
                     if (n == 0) continue;
                     if (!selected) {
                         // RESIZEDB only sizes the loader's tables: the database's counts, other shards' read unlocked.
@@ -117,6 +133,7 @@ public final class RdbFile {
                 } finally {
                     shard.unlock();
                 }
+                pacer.afterTable(n);
                 if (out.size() >= FLUSH_BYTES) sink.take(out);
             }
             sink.take(out);

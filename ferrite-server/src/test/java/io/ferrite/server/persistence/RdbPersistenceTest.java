@@ -294,6 +294,30 @@ class RdbPersistenceTest {
     }
 
     @Test
+    void flushallStopsASlowBackgroundSaveWithoutCallingItAFailure() throws Exception {
+        try (FerriteServer s = builder("").start(); Jedis j = connect(s)) {
+            for (int i = 0; i < 10; i++) j.set("k" + i, "v");
+            j.configSet("rdb-key-save-delay", "1000000"); // a second per key: Redis's hook for slow saves
+            j.bgsave();
+            Thread.sleep(300);
+            assertThat(j.info("persistence")).contains("rdb_bgsave_in_progress:1");
+            assertThat(j.set("during", "1")).isEqualTo("OK"); // the save sleeps without holding a lock
+            long start = System.nanoTime();
+            assertThat(j.flushAll()).isEqualTo("OK");
+            while (j.info("persistence").contains("rdb_bgsave_in_progress:1")) {
+                assertThat(System.nanoTime() - start).isLessThan(3_000_000_000L);
+                Thread.sleep(10);
+            }
+            assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok", "rdb_saves:0");
+            assertThat(dir.resolve("dump.rdb")).doesNotExist();
+            try (var files = Files.list(dir)) {
+                assertThat(files).as("the aborted save's temp file is gone").isEmpty();
+            }
+            j.configSet("rdb-key-save-delay", "0");
+        }
+    }
+
+    @Test
     void randomlyCorruptedFilesLoadOrFailCleanlyAndTheServerStaysUp() throws Exception {
         try (FerriteServer s = builder("").start(); Jedis j = connect(s)) {
             populate(j);
