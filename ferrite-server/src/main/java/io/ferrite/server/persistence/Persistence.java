@@ -125,6 +125,11 @@ public final class Persistence {
     /** SAVE: a snapshot now, in the caller's thread. False (and logged) when it could not be written. */
     public boolean save() {
         if (bgsaveStartedAt >= 0 && !abortBgsave) throw new CommandError("ERR Background save already in progress");
+        return saveInThisThread();
+    }
+
+    /** A foreground save (SAVE, FLUSHALL, the final save): written, renamed, counted. */
+    private boolean saveInThisThread() {
         long dirty = server.keyspace().stats().dirty.sum();
         long start = System.nanoTime();
         boolean ok = writeFile("DB saved on disk", pacer(false));
@@ -229,11 +234,8 @@ public final class Persistence {
         abortBgsave();
         awaitBgsave();
         log.info("Saving the final RDB snapshot before exiting.");
-        long dirty = server.keyspace().stats().dirty.sum();
-        long start = System.nanoTime();
-        boolean ok = writeFile("DB saved on disk", pacer(false));
-        if (ok) saved(dirty, start);
-        else log.warn("Error trying to save the DB, can't exit.");
+        boolean ok = saveInThisThread();
+        if (!ok) log.warn("Error trying to save the DB, can't exit.");
         return ok;
     }
 
@@ -242,35 +244,40 @@ public final class Persistence {
      * Taken as BGSAVE takes it (one table at a time), on the calling thread.
      */
     Path snapshotForTransfer() throws IOException {
-        Path temp;
-        synchronized (this) {
-            temp = file().resolveSibling("temp-sync-" + ProcessHandle.current().pid() + "-" + (++tempCounter) + ".rdb");
-        }
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-            RdbFile.write(server, os, config.param("rdbchecksum").boolValue(), config.param("rdbcompression").boolValue(),
-                    RdbFile.Pacer.NONE);
+        Path temp = tempFile("temp-sync-");
+        try {
+            writeTemp(temp, RdbFile.Pacer.NONE, false);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            deleteQuietly(temp);
             throw e;
         }
         return temp;
     }
 
-    /** Writes the snapshot to a temp file and renames it over dbfilename; logs and returns false on an I/O error. */
-    private boolean writeFile(String success, RdbFile.Pacer pacer) {
-        Path target = file();
-        Path temp;
-        synchronized (this) {
-            temp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + "-" + (++tempCounter) + ".rdb");
-        }
-        long start = System.nanoTime();
+    private synchronized Path tempFile(String prefix) {
+        return file().resolveSibling(prefix + ProcessHandle.current().pid() + "-" + (++tempCounter) + ".rdb");
+    }
+
+    /** The snapshot into temp; durable: forced to disk before it returns (a file that will replace dbfilename). */
+    private RdbFile.Written writeTemp(Path temp, RdbFile.Pacer pacer, boolean durable) throws IOException {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             RdbFile.Written w = RdbFile.write(server, os, config.param("rdbchecksum").boolValue(),
                     config.param("rdbcompression").boolValue(), pacer);
             os.flush();
-            ch.force(true);
+            if (durable) ch.force(true);
+            return w;
+        }
+    }
+
+    /** Writes the snapshot to a temp file and renames it over dbfilename; logs and returns false on an I/O error. */
+    private boolean writeFile(String success, RdbFile.Pacer pacer) {
+        Path target = file();
+        Path temp = tempFile("temp-");
+        long start = System.nanoTime();
+        try {
+            RdbFile.Written w = writeTemp(temp, pacer, true);
             move(temp, target);
             log.info("{}: {} keys, {} bytes in {} ms ({})", success, w.keys(), w.bytes(),
                     (System.nanoTime() - start) / 1_000_000, target);
