@@ -459,7 +459,7 @@ public final class KeyCommands {
             return;
         }
         if (lfuPolicy(c)) throw LFU_SELECTED;
-        c.reply().integer(Math.max(0, Clock.seconds() - e.accessClock()));
+        c.reply().integer(c.server().keyspace().idleSeconds(e));
     }
 
     static void objectFreq(Client c) {

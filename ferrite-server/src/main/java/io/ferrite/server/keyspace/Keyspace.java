@@ -26,7 +26,9 @@ public final class Keyspace {
     private volatile ConfigParam policy, lfuLogFactor, lfuDecayTime;
     private AccessMode accessMode = new AccessMode("", false);
 
-    private record AccessMode(String policy, boolean lfu) {}
+    private record AccessMode(String policy, boolean lfu) {
+        static AccessMode of(String policy) { return new AccessMode(policy, policy.endsWith("-lfu")); }
+    }
 
     /** A keyspace with counters of its own (tools and benchmarks without a server). */
     public Keyspace(int shardCount, int databaseCount) {
@@ -62,7 +64,7 @@ public final class Keyspace {
         // Known from the start, so the first command does not take lfu()'s policy-changed path:
         // code compiled during the JIT warm-up (another keyspace) would deoptimize on it.
         String name = config.maxmemoryPolicy.value();
-        accessMode = new AccessMode(name, name.endsWith("-lfu"));
+        accessMode = AccessMode.of(name);
         policy = config.maxmemoryPolicy;
     }
 
@@ -72,7 +74,7 @@ public final class Keyspace {
         if (p == null) return false;
         String name = p.value();
         AccessMode m = accessMode;
-        if (m.policy() != name) accessMode = m = new AccessMode(name, name.endsWith("-lfu"));
+        if (m.policy() != name) accessMode = m = AccessMode.of(name);
         return m.lfu();
     }
 

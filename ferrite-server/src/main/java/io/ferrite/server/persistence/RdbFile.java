@@ -85,7 +85,7 @@ public final class RdbFile {
     static Written write(FerriteServer server, OutputStream os, boolean checksum, boolean compress, Pacer pacer)
             throws IOException {
         Keyspace ks = server.keyspace();
-        Access access = Access.of(server);
+        Access access = Access.of(server, ks);
         Sink sink = new Sink(os, checksum);
         RdbOutput out = new RdbOutput();
         RdbOutput value = new RdbOutput(); // one value at a time, to put its key after its type byte
@@ -150,9 +150,8 @@ public final class RdbFile {
     private enum Access {
         NONE, LRU, LFU;
 
-        static Access of(FerriteServer server) {
-            String policy = server.config().maxmemoryPolicy.value();
-            return policy.endsWith("-lfu") ? LFU : policy.endsWith("-lru") ? LRU : NONE;
+        static Access of(FerriteServer server, Keyspace ks) {
+            return ks.lfu() ? LFU : server.config().maxmemoryPolicy.value().endsWith("-lru") ? LRU : NONE;
         }
     }
 
