@@ -24,8 +24,7 @@ final class LuaStringFormat extends VarArgFunction {
     @Override
     public Varargs invoke(Varargs args) {
         LuaString fs = LuaArgs.checkString(args, 1, NAME);
-        byte[] fmt = new byte[fs.m_length];
-        System.arraycopy(fs.m_bytes, fs.m_offset, fmt, 0, fs.m_length);
+        byte[] fmt = java.util.Arrays.copyOfRange(fs.m_bytes, fs.m_offset, fs.m_offset + fs.m_length);
         ByteArrayOutputStream out = new ByteArrayOutputStream(fmt.length + 16);
         int arg = 1;
         int i = 0;
@@ -69,7 +68,7 @@ final class LuaStringFormat extends VarArgFunction {
             switch (conversion) {
                 case 'c' -> {
                     byte ch = (byte) (int) LuaArgs.checkNumber(args, arg, NAME);
-                    pad(out, new byte[] {ch}, width, left, false);
+                    pad(out, new byte[] {ch}, 0, 1, width, left);
                 }
                 case 'd', 'i' -> {
                     long v = LuaArgs.toInteger(LuaArgs.checkNumber(args, arg, NAME));
@@ -97,17 +96,13 @@ final class LuaStringFormat extends VarArgFunction {
                 case 'q' -> quoted(out, LuaArgs.checkString(args, arg, NAME));
                 case 's' -> {
                     LuaString s = LuaArgs.checkString(args, arg, NAME);
-                    byte[] b = new byte[s.m_length];
-                    System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
-                    if (precision < 0 && b.length >= 100) {
-                        out.write(b, 0, b.length); // as Lua: a long string without precision goes in whole
+                    if (precision < 0 && s.m_length >= 100) {
+                        out.write(s.m_bytes, s.m_offset, s.m_length); // as Lua: a long string without precision goes in whole
                     } else {
                         int n = 0;
-                        while (n < b.length && b[n] != 0) n++; // C's %s stops at a NUL
+                        while (n < s.m_length && s.m_bytes[s.m_offset + n] != 0) n++; // C's %s stops at a NUL
                         if (precision >= 0 && precision < n) n = precision;
-                        byte[] cut = new byte[n];
-                        System.arraycopy(b, 0, cut, 0, n);
-                        pad(out, cut, width, left, false);
+                        pad(out, s.m_bytes, s.m_offset, n, width, left);
                     }
                 }
                 default -> throw new LuaError("invalid option '%" + (conversion == 0 ? "" : String.valueOf((char) conversion))
@@ -128,10 +123,11 @@ final class LuaStringFormat extends VarArgFunction {
         return " ".repeat(pad) + sign + prefix + digits;
     }
 
-    private static void pad(ByteArrayOutputStream out, byte[] b, int width, boolean left, boolean zero) {
-        int pad = width - b.length;
-        if (pad > 0 && !left) for (int k = 0; k < pad; k++) out.write(zero ? '0' : ' ');
-        out.write(b, 0, b.length);
+    /** b[off, off + len) padded with spaces to width, on the left unless left-adjusted (%c, %s). */
+    private static void pad(ByteArrayOutputStream out, byte[] b, int off, int len, int width, boolean left) {
+        int pad = width - len;
+        if (pad > 0 && !left) for (int k = 0; k < pad; k++) out.write(' ');
+        out.write(b, off, len);
         if (pad > 0 && left) for (int k = 0; k < pad; k++) out.write(' ');
     }
 
