@@ -31,6 +31,15 @@ class RdbPersistenceTest {
         return new Jedis("127.0.0.1", s.port(), 10_000);
     }
 
+    /** Waits until INFO persistence shows line (a "field:value"), failing after millis. */
+    private static void awaitPersistence(Jedis j, String line, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!j.info("persistence").contains(line + "\r\n")) {
+            assertThat(System.currentTimeMillis()).as("INFO persistence shows " + line).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     private static Object send(Jedis j, String... args) {
         return Replies.text(Replies.send(j, args));
     }
@@ -163,11 +172,7 @@ class RdbPersistenceTest {
             Thread.sleep(1300);
             assertThat(Files.exists(dir.resolve("dump.rdb"))).isFalse(); // one change: under the point's 2
             j.set("b", "2");
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (!send(j, "INFO", "persistence").toString().contains("rdb_saves:1")) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitPersistence(j, "rdb_saves:1", 5_000);
             assertThat(j.lastsave()).isGreaterThanOrEqualTo(before);
             assertThat(send(j, "INFO", "persistence").toString()).contains("rdb_changes_since_last_save:0",
                     "rdb_last_bgsave_status:ok");
@@ -193,11 +198,7 @@ class RdbPersistenceTest {
             assertThat(scheduled.toString()).isIn("Background saving started", "Background saving scheduled",
                     "ERR: ERR Background save already in progress");
             assertThat(RealRedis.call(j, "BGSAVE", "NOW")).isEqualTo("ERR: ERR syntax error");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (send(j, "INFO", "persistence").toString().contains("rdb_bgsave_in_progress:1")) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            awaitPersistence(j, "rdb_bgsave_in_progress:0", 10_000);
         }
         try (FerriteServer s = builder("").startPersistent(); Jedis j = connect(s)) {
             assertThat(j.dbSize()).isEqualTo(20_000);
@@ -219,11 +220,7 @@ class RdbPersistenceTest {
             j.set("second", "2");
             assertThatThrownBy(j::save).isInstanceOf(JedisDataException.class).hasMessage("ERR");
             j.bgsave();
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (!send(j, "INFO", "persistence").toString().contains("rdb_last_bgsave_status:err")) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            awaitPersistence(j, "rdb_last_bgsave_status:err", 5_000);
             assertThatThrownBy(() -> j.set("third", "3")).isInstanceOf(JedisDataException.class)
                     .hasMessageStartingWith("MISCONF Redis is configured to save RDB snapshots");
             assertThatThrownBy(j::ping).hasMessageStartingWith("MISCONF");
@@ -234,11 +231,7 @@ class RdbPersistenceTest {
             Files.move(moved, sub);
             assertThat(j.save()).isEqualTo("OK");
             j.bgsave();
-            deadline = System.currentTimeMillis() + 5_000;
-            while (!send(j, "INFO", "persistence").toString().contains("rdb_last_bgsave_status:ok")) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            awaitPersistence(j, "rdb_last_bgsave_status:ok", 5_000);
             assertThat(j.set("third", "3")).isEqualTo("OK");
         }
     }
@@ -302,12 +295,8 @@ class RdbPersistenceTest {
             Thread.sleep(300);
             assertThat(j.info("persistence")).contains("rdb_bgsave_in_progress:1");
             assertThat(j.set("during", "1")).isEqualTo("OK"); // the save sleeps without holding a lock
-            long start = System.nanoTime();
             assertThat(j.flushAll()).isEqualTo("OK");
-            while (j.info("persistence").contains("rdb_bgsave_in_progress:1")) {
-                assertThat(System.nanoTime() - start).isLessThan(3_000_000_000L);
-                Thread.sleep(10);
-            }
+            awaitPersistence(j, "rdb_bgsave_in_progress:0", 3_000);
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok", "rdb_saves:0");
             assertThat(dir.resolve("dump.rdb")).doesNotExist();
             try (var files = Files.list(dir)) {
